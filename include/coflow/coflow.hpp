@@ -1,0 +1,26 @@
+// coflow/coflow.hpp - everything in coflow's core: stages, generators, sinks, block.
+#pragma once
+
+#include "coflow/core/cooperate.hpp"
+#include "coflow/core/failure.hpp"
+#include "coflow/core/pipe.hpp"
+#include "coflow/core/stage.hpp"
+#include "coflow/core/step.hpp"
+#include "coflow/core/waker.hpp"
+
+#include "coflow/sources/from.hpp"
+#include "coflow/sources/iota.hpp"
+#include "coflow/sources/just.hpp"
+#include "coflow/sources/scripted.hpp"
+
+#include "coflow/stages/filter.hpp"
+#include "coflow/stages/map.hpp"
+
+#include "coflow/coro/generator.hpp"
+
+#include "coflow/sinks/first.hpp"
+#include "coflow/sinks/fold.hpp"
+#include "coflow/sinks/for_each.hpp"
+#include "coflow/sinks/to_vector.hpp"
+
+#include "coflow/control/block.hpp"

@@ -1,0 +1,88 @@
+// coflow/core/stage.hpp - the stage concept and the static properties of every stage.
+#pragma once
+
+#include <concepts>
+#include <cstddef>
+#include <limits>
+#include <string_view>
+#include <type_traits>
+
+#include <boost/hana/basic_tuple.hpp>
+#include <boost/hana/tuple.hpp>
+#include <boost/hana/type.hpp>
+
+#include "coflow/core/step.hpp"
+
+namespace coflow {
+
+/// A buffer bound that no finite number describes (a stage that may hold any number of items).
+inline constexpr std::size_t unbounded = std::numeric_limits<std::size_t>::max();
+
+/// A stage is something that can be pulled: `next()` gives one `step<value_type>`.
+///
+/// Every stage also states, as `static constexpr` members:
+/// - `can_cooperate`: whether `next()` can ever give a `cooperate` (a graph where no stage can
+///   is run as a plain loop with no cooperate checks);
+/// - `stage_name`: its name in diagnostics and in `describe(flow)`;
+/// - `upstreams`: the types of the stages it pulls from, as a `hana::tuple_t<...>`.
+/// Optional members: `uses_threads` (default false) and `buffer_bound` (how many items it may
+/// hold at once, default 0), and `drive(f)`, a push-style loop that calls `f(value)` until `f`
+/// returns false or the stage ends; stages that cannot cooperate offer it so that a whole
+/// pipeline fuses into one loop. In `drive`, failures are exceptions: only an edge calls it.
+template <class S>
+concept stage = std::move_constructible<S> && requires(S& s) {
+  typename S::value_type;
+  { s.next() } -> std::same_as<step<typename S::value_type>>;
+  { S::can_cooperate } -> std::convertible_to<bool>;
+};
+
+template <stage S>
+using value_t = typename S::value_type;
+
+/// The value type with references and cv removed: what a consumer stores.
+template <stage S>
+using stored_value_t = std::remove_cvref_t<typename S::value_type>;
+
+template <stage S>
+inline constexpr bool can_cooperate_v = static_cast<bool>(S::can_cooperate);
+
+namespace detail {
+template <class S>
+constexpr bool uses_threads_of() {
+  if constexpr (requires { S::uses_threads; }) return static_cast<bool>(S::uses_threads);
+  else return false;
+}
+template <class S>
+constexpr std::size_t buffer_bound_of() {
+  if constexpr (requires { S::buffer_bound; }) return static_cast<std::size_t>(S::buffer_bound);
+  else return 0;
+}
+}  // namespace detail
+
+template <stage S>
+inline constexpr bool uses_threads_v = detail::uses_threads_of<S>();
+
+/// Upper bound of items a stage and its upstreams can hold buffered at once.
+template <stage S>
+inline constexpr std::size_t buffer_bound_v = detail::buffer_bound_of<S>();
+
+/// A stage that can run as one fused push loop.
+template <class S>
+concept drivable = stage<S> && !can_cooperate_v<S> && requires(S& s) {
+  s.drive([](value_t<S>) { return true; });
+};
+
+namespace detail {
+/// Adds buffer bounds without overflowing past `unbounded`.
+constexpr std::size_t add_bounds(std::size_t a, std::size_t b) noexcept {
+  return (a == unbounded || b == unbounded || a > unbounded - b) ? unbounded : a + b;
+}
+template <class... S>
+constexpr std::size_t sum_bounds() noexcept {
+  std::size_t r = 0;
+  ((r = add_bounds(r, buffer_bound_v<S>)), ...);
+  return r;
+}
+}  // namespace detail
+
+}  // namespace coflow

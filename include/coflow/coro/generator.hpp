@@ -1,0 +1,165 @@
+// coflow/coro/generator.hpp - custom stages written as straight-line C++20 coroutines.
+#pragma once
+
+#include <coroutine>
+#include <exception>
+#include <optional>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+
+#include "coflow/core/stage.hpp"
+#include "coflow/detail/diagnostic.hpp"
+
+namespace coflow {
+
+namespace detail {
+/// What `co_await stage` gives: `std::optional<V>` for values, a pointer for references
+/// (both test false at the end and dereference with `*`).
+template <class T>
+using pulled_t = std::conditional_t<std::is_lvalue_reference_v<T>, std::remove_reference_t<T>*,
+                                    std::optional<std::remove_cvref_t<T>>>;
+
+/// An awaited pull that gave a cooperate: the generator retries it before resuming.
+struct pending_pull {
+  virtual std::optional<cooperate> retry() = 0;
+
+ protected:
+  ~pending_pull() = default;
+};
+}  // namespace detail
+
+/// A stage written as a coroutine:
+///
+///     coflow::generator<std::string> consumer() {
+///       auto title = coflow::just("Title");
+///       while (auto t = co_await title) co_yield *t;
+///       auto rows = producer();
+///       while (auto r = co_await rows) co_yield format(*r);
+///     }
+///
+/// - `co_await stage` pulls one item: empty at the end, rethrows the stage's failure. A
+///   cooperate from the stage suspends this generator and every generator pulling it, and the
+///   pull is retried where it was when the flow is pulled again.
+/// - `co_yield value` gives a value; `co_yield cooperate{d}` gives a cooperate.
+/// - An exception leaving the body becomes the generator's failure, after the values it gave.
+template <class T>
+class [[nodiscard]] generator {
+ public:
+  using value_type = T;
+  static constexpr bool can_cooperate = true;
+  static constexpr std::string_view stage_name = "generator";
+  using upstreams = decltype(boost::hana::tuple_t<>);
+
+  class promise_type {
+   public:
+    generator get_return_object() noexcept {
+      return generator{std::coroutine_handle<promise_type>::from_promise(*this)};
+    }
+    std::suspend_always initial_suspend() noexcept { return {}; }
+    std::suspend_always final_suspend() noexcept { return {}; }
+
+    template <class U = T>
+      requires std::is_constructible_v<step<T>, U&&>
+    std::suspend_always yield_value(U&& v) noexcept(std::is_nothrow_constructible_v<step<T>, U&&>) {
+      current_.emplace(std::forward<U>(v));
+      return {};
+    }
+    std::suspend_always yield_value(cooperate c) noexcept {
+      current_.emplace(c);
+      return {};
+    }
+    void return_void() noexcept { current_.emplace(done); }
+    void unhandled_exception() noexcept { current_.emplace(failure::current()); }
+
+    template <class S>
+    auto await_transform(S& s) {
+      if constexpr (stage<S>) {
+        return pull_awaiter<S>{s, *this};
+      } else {
+        static_assert(detail::always_false<S>,
+                      "coflow::generator: co_await needs a stage (an lvalue such as a "
+                      "generator or coflow::from(...)); wrap ranges with coflow::from");
+        return std::suspend_never{};
+      }
+    }
+    template <class S>
+    auto await_transform(S&&) {
+      static_assert(detail::always_false<S>,
+                    "coflow::generator: co_await needs a stage held in a variable (an lvalue): a "
+                    "temporary stage would restart on every pull");
+      return std::suspend_never{};
+    }
+
+   private:
+    friend generator;
+    std::optional<step<T>> current_;
+    detail::pending_pull* pending_ = nullptr;
+  };
+
+  generator(generator&& o) noexcept : h_{std::exchange(o.h_, {})} {}
+  generator& operator=(generator&& o) noexcept {
+    if (this != &o) {
+      if (h_) h_.destroy();
+      h_ = std::exchange(o.h_, {});
+    }
+    return *this;
+  }
+  ~generator() {
+    if (h_) h_.destroy();
+  }
+
+  step<T> next() {
+    if (!h_ || h_.done()) return done;
+    promise_type& p = h_.promise();
+    if (p.pending_) {
+      if (std::optional<cooperate> c = p.pending_->retry()) return *c;
+      p.pending_ = nullptr;
+    }
+    h_.resume();
+    step<T> out = std::move(*p.current_);
+    p.current_.reset();
+    return out;
+  }
+
+ private:
+  template <class S>
+  class pull_awaiter final : detail::pending_pull {
+   public:
+    pull_awaiter(S& s, promise_type& p) : stage_{s}, promise_{p} {}
+
+    bool await_ready() {
+      result_.emplace(stage_.next());
+      return !result_->is_cooperate();
+    }
+    void await_suspend(std::coroutine_handle<>) noexcept {
+      promise_.current_.emplace(result_->cooperation());
+      promise_.pending_ = this;
+    }
+    detail::pulled_t<value_t<S>> await_resume() {
+      step<value_t<S>>& r = *result_;
+      if (r.has_value()) {
+        if constexpr (std::is_lvalue_reference_v<value_t<S>>) return std::addressof(*r);
+        else return detail::pulled_t<value_t<S>>{std::in_place, *std::move(r)};
+      }
+      if (r.is_failure()) r.error().rethrow();
+      return {};
+    }
+
+   private:
+    std::optional<cooperate> retry() override {
+      result_.emplace(stage_.next());
+      if (result_->is_cooperate()) return result_->cooperation();
+      return std::nullopt;
+    }
+
+    S& stage_;
+    promise_type& promise_;
+    std::optional<step<value_t<S>>> result_;
+  };
+
+  explicit generator(std::coroutine_handle<promise_type> h) noexcept : h_{h} {}
+  std::coroutine_handle<promise_type> h_;
+};
+
+}  // namespace coflow

@@ -1,0 +1,38 @@
+// coflow/sinks/first.hpp - the first value, if any.
+#pragma once
+
+#include <optional>
+#include <string_view>
+#include <type_traits>
+
+#include "coflow/sinks/sink.hpp"
+
+namespace coflow {
+
+/// The first value as a `std::optional` (empty when the flow gives none); stops the flow
+/// after it.
+struct first_sink : sink_base<first_sink> {
+  static constexpr std::string_view sink_name = "first";
+
+  template <class T>
+  struct consumer_type {
+    std::optional<std::remove_cvref_t<T>> out;
+    template <class U>
+    bool push(U&& v) {
+      out.emplace(std::forward<U>(v));
+      return false;
+    }
+    std::optional<std::remove_cvref_t<T>> result() && { return std::move(out); }
+  };
+
+  template <class T>
+  consumer_type<T> consumer() const {
+    static_assert(std::constructible_from<std::remove_cvref_t<T>, T>,
+                  "coflow::first: the value type can be neither copied nor moved");
+    return {};
+  }
+};
+
+constexpr first_sink first() { return {}; }
+
+}  // namespace coflow

@@ -1,0 +1,184 @@
+// coflow/sources/from.hpp - a stage over a range, a container or anything with a `from` hook.
+#pragma once
+
+#include <initializer_list>
+#include <iterator>
+#include <ranges>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "coflow/core/stage.hpp"
+#include "coflow/detail/diagnostic.hpp"
+#include "coflow/sources/just.hpp"
+
+namespace coflow {
+
+namespace detail {
+template <class T>
+concept string_like = std::is_convertible_v<const std::remove_cvref_t<T>&, std::string_view> &&
+                      !std::is_same_v<std::remove_cvref_t<T>, std::nullptr_t>;
+}  // namespace detail
+
+/// A stage over a range. `Owned` ranges are stored in the stage; the others are referred to.
+/// Elements of an owned container are moved out (so move-only values work); a view or a
+/// referred-to range gives its reference type.
+template <class R, bool Owned>
+class range_source {
+  using range_t = std::conditional_t<Owned, R, R*>;
+  using iterator = std::ranges::iterator_t<R>;
+  using sentinel = std::ranges::sentinel_t<R>;
+  static constexpr bool moves_out = Owned && !std::ranges::view<R> && !std::is_const_v<R>;
+
+ public:
+  using value_type =
+      std::conditional_t<moves_out, std::ranges::range_value_t<R>, std::ranges::range_reference_t<R>>;
+  static constexpr bool can_cooperate = false;
+  static constexpr std::string_view stage_name = "from";
+  using upstreams = decltype(boost::hana::tuple_t<>);
+  using range_type = std::remove_cv_t<R>;
+
+  explicit range_source(R&& r)
+    requires Owned
+      : r_{std::move(r)} {}
+  explicit range_source(R& r)
+    requires(!Owned)
+      : r_{std::addressof(r)} {}
+
+  // Iterators are taken on the first pull, so a stage can move freely while the pipeline is
+  // being built; a stage moved after it started keeps its position.
+  range_source(range_source&& o) noexcept(std::is_nothrow_move_constructible_v<range_t>)
+      : r_{std::move(o.r_)} {
+    if (o.started_) {
+      if constexpr (Owned) {
+        it_ = std::ranges::next(std::ranges::begin(range()), o.offset_);
+        offset_ = o.offset_;
+      } else {
+        it_ = std::move(o.it_);
+      }
+      end_ = std::ranges::end(range());
+      started_ = true;
+    }
+  }
+  range_source& operator=(range_source&&) = delete;
+
+  step<value_type> next() {
+    start();
+    if (it_ == end_) return done;
+    if constexpr (Owned) ++offset_;
+    if constexpr (moves_out) {
+      value_type v = std::ranges::iter_move(it_);
+      ++it_;
+      return step<value_type>{std::move(v)};
+    } else if constexpr (std::is_reference_v<value_type>) {
+      auto&& ref = *it_;
+      ++it_;
+      return step<value_type>{static_cast<value_type>(ref)};
+    } else {
+      step<value_type> s{*it_};
+      ++it_;
+      return s;
+    }
+  }
+
+  template <class F>
+  void drive(F&& f) {
+    start();
+    auto it = std::move(it_);
+    auto end = end_;
+    [[maybe_unused]] std::size_t n = 0;
+    for (; it != end; ++it) {
+      if constexpr (Owned) ++n;
+      bool more;
+      if constexpr (moves_out) more = f(std::ranges::iter_move(it));
+      else more = f(*it);
+      if (!more) {
+        ++it;
+        break;
+      }
+    }
+    it_ = std::move(it);
+    if constexpr (Owned) offset_ += n;
+  }
+
+ private:
+  R& range() noexcept {
+    if constexpr (Owned) return r_;
+    else return *r_;
+  }
+  void start() {
+    if (!started_) [[unlikely]] {
+      it_ = std::ranges::begin(range());
+      end_ = std::ranges::end(range());
+      started_ = true;
+    }
+  }
+
+  range_t r_;
+  iterator it_{};
+  sentinel end_{};
+  std::ptrdiff_t offset_ = 0;
+  bool started_ = false;
+};
+
+/// Customization point: a type is made a stage by `from(x)` through an ADL-found
+/// `coflow_from(x)` (deferreds use it).
+template <class T>
+concept has_from_hook = requires(T&& t) { coflow_from(std::forward<T>(t)); };
+
+struct from_fn {
+  /// `from(lvalue_range)` refers to the range (keep it alive while the flow runs);
+  /// `from(rvalue_range)` owns it. A string is one value, not a range of characters.
+  ///
+  ///     std::vector v{1, 2, 3};
+  ///     auto a = coflow::from(v);             // refers to v, gives int&
+  ///     auto b = coflow::from(std::move(v));  // owns the vector, gives int
+  template <class X>
+  constexpr auto operator()(X&& x) const {
+    using D = std::remove_cvref_t<X>;
+    if constexpr (stage<D>) {
+      return D(std::forward<X>(x));
+    } else if constexpr (has_from_hook<X>) {
+      return coflow_from(std::forward<X>(x));
+    } else if constexpr (detail::string_like<X>) {
+      return just(std::forward<X>(x));
+    } else if constexpr (std::ranges::input_range<std::remove_reference_t<X>>) {
+      if constexpr (std::is_lvalue_reference_v<X> && !std::ranges::view<D>)
+        return range_source<std::remove_reference_t<X>, false>{x};
+      else
+        return range_source<D, true>{D(std::forward<X>(x))};
+    } else {
+      static_assert(detail::always_false<X>,
+                    "coflow::from: the argument is not a range, a container, a string or a "
+                    "deferred; use coflow::just(x) for a single value");
+      return detail::ill_formed{};
+    }
+  }
+
+  /// `from({1, 2, 3})`: the list is copied, since it dies at the end of the expression.
+  template <class T>
+  constexpr auto operator()(std::initializer_list<T> list) const {
+    return range_source<std::vector<T>, true>{std::vector<T>(list)};
+  }
+};
+
+inline constexpr from_fn from{};
+
+namespace detail {
+/// What may stand left of a `|` or in `zip(...)`: a stage, or something `from` accepts.
+template <class X>
+concept stage_like = stage<std::remove_cvref_t<X>> || has_from_hook<X> || string_like<X> ||
+                     std::ranges::input_range<std::remove_reference_t<X>>;
+
+template <class X>
+constexpr decltype(auto) as_stage(X&& x) {
+  if constexpr (stage<std::remove_cvref_t<X>>) return std::forward<X>(x);
+  else return from(std::forward<X>(x));
+}
+template <class X>
+using as_stage_t = std::remove_cvref_t<decltype(as_stage(std::declval<X>()))>;
+}  // namespace detail
+
+}  // namespace coflow

@@ -1,0 +1,64 @@
+// coflow/sources/iota.hpp - counting.
+#pragma once
+
+#include <concepts>
+#include <optional>
+#include <string_view>
+
+#include "coflow/core/stage.hpp"
+
+namespace coflow {
+
+/// `iota(first)` counts up forever; `iota(first, last)` gives `first, ..., last - 1`.
+template <std::weakly_incrementable I>
+class iota_source {
+ public:
+  using value_type = I;
+  static constexpr bool can_cooperate = false;
+  static constexpr std::string_view stage_name = "iota";
+  using upstreams = decltype(boost::hana::tuple_t<>);
+
+  constexpr explicit iota_source(I first) : i_{first} {}
+  constexpr iota_source(I first, I last) : i_{first}, last_{last} {}
+
+  constexpr step<I> next() {
+    if (last_ && i_ == *last_) return done;
+    I v = i_;
+    ++i_;
+    return v;
+  }
+
+  template <class F>
+  constexpr void drive(F&& f) {
+    I i = i_;
+    if (last_) {
+      const I last = *last_;
+      while (i != last)
+        if (!f(I(i++))) break;
+    } else {
+      while (f(I(i++))) {
+      }
+    }
+    i_ = i;
+  }
+
+ private:
+  I i_;
+  std::optional<I> last_;
+};
+
+struct iota_fn {
+  template <std::weakly_incrementable I>
+  constexpr auto operator()(I first) const {
+    return iota_source<I>{first};
+  }
+  template <std::weakly_incrementable I, class J>
+    requires std::convertible_to<J, I>
+  constexpr auto operator()(I first, J last) const {
+    return iota_source<I>{first, static_cast<I>(last)};
+  }
+};
+
+inline constexpr iota_fn iota{};
+
+}  // namespace coflow

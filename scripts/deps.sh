@@ -1,0 +1,30 @@
+# Sourced by the other scripts: installs the Debian packages coflow needs that are missing.
+# Usage: need_packages pkg...   (as root: apt-get installs them; otherwise prints the line and exits)
+
+need_packages() {
+  local missing=()
+  local p
+  for p in "$@"; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+      missing+=("$p")
+    fi
+  done
+  if [ ${#missing[@]} -eq 0 ]; then
+    return 0
+  fi
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "coflow needs these Debian packages; install them as root with:" >&2
+    echo "  apt-get update && apt-get install -y ${missing[*]}" >&2
+    exit 1
+  fi
+  echo "coflow: installing missing Debian packages: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+# What building the demo needs.
+COFLOW_DEMO_PACKAGES=(g++ cmake ninja-build libboost-dev librange-v3-dev)
+# What the whole test suite needs (both compilers, sanitizers, databases, benchmarks, pictures).
+COFLOW_TEST_PACKAGES=("${COFLOW_DEMO_PACKAGES[@]}" clang-16 libclang-rt-16-dev libgtest-dev
+  libbenchmark-dev libsqlite3-dev libpq-dev postgresql graphviz time)

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs what is missing, then configures, builds and runs every test: GCC 12 (debug),
+# Clang 16 (debug), GCC with AddressSanitizer + UndefinedBehaviorSanitizer, and the threaded
+# tests under ThreadSanitizer (Clang 16).
+# Set COFLOW_PRESETS="debug clang-debug" to run only some of them.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/deps.sh
+need_packages "${COFLOW_TEST_PACKAGES[@]}"
+
+jobs=$(nproc)
+presets=${COFLOW_PRESETS:-"debug clang-debug asan tsan"}
+
+# Services the tests need (PostgreSQL), stopped again on exit.
+if [ -x scripts/services.sh ]; then
+  . scripts/services.sh
+  start_services
+  trap stop_services EXIT
+fi
+
+failed=()
+for preset in $presets; do
+  echo "=== coflow: preset $preset ==="
+  cmake --preset "$preset" >/dev/null
+  cmake --build --preset "$preset" -j "$jobs"
+  if ! ctest --preset "$preset" -j "$jobs"; then
+    failed+=("$preset")
+  fi
+done
+if [ ${#failed[@]} -ne 0 ]; then
+  echo "coflow: tests failed in presets: ${failed[*]}"
+  exit 1
+fi
+echo "coflow: all tests passed in presets: $presets"
