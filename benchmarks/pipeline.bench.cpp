@@ -36,6 +36,7 @@ constexpr auto triple = [](std::int64_t x) { return x * 3; };
 void filter_map_fold_hand_loop(benchmark::State& state) {
   const auto& v = input();
   for (auto _ : state) {
+    benchmark::DoNotOptimize(v.data());  // the input may change: nothing is hoisted
     std::int64_t sum = 0;
     for (std::int64_t x : v)
       if (x % 3 != 0) sum += x * 3;
@@ -47,6 +48,7 @@ void filter_map_fold_hand_loop(benchmark::State& state) {
 void filter_map_fold_coflow(benchmark::State& state) {
   const auto& v = input();
   for (auto _ : state) {
+    benchmark::DoNotOptimize(v.data());  // the input may change: nothing is hoisted
     std::int64_t sum = coflow::from(v) | coflow::filter(keep) | coflow::map(triple) |
                        coflow::fold(std::int64_t{0}, std::plus<>{});
     benchmark::DoNotOptimize(sum);
@@ -57,6 +59,7 @@ void filter_map_fold_coflow(benchmark::State& state) {
 void filter_map_fold_range_v3(benchmark::State& state) {
   const auto& v = input();
   for (auto _ : state) {
+    benchmark::DoNotOptimize(v.data());  // the input may change: nothing is hoisted
     std::int64_t sum = ranges::accumulate(v | ranges::views::filter(keep) | ranges::views::transform(triple),
                                           std::int64_t{0});
     benchmark::DoNotOptimize(sum);
@@ -67,6 +70,7 @@ void filter_map_fold_range_v3(benchmark::State& state) {
 void filter_map_fold_std_views(benchmark::State& state) {
   const auto& v = input();
   for (auto _ : state) {
+    benchmark::DoNotOptimize(v.data());  // the input may change: nothing is hoisted
     auto r = v | std::views::filter(keep) | std::views::transform(triple);
     std::int64_t sum = 0;
     for (std::int64_t x : r) sum += x;
