@@ -20,17 +20,28 @@ namespace detail {
 template <class T>
 concept string_like = std::is_convertible_v<const std::remove_cvref_t<T>&, std::string_view> &&
                       !std::is_same_v<std::remove_cvref_t<T>, std::nullptr_t>;
+
+// Whether moving an element out of an owned R can only touch R itself. A container is
+// deep-const (its const version gives const references to its elements); a view that is not a
+// std view (range-v3's `v | views::filter(p)`) refers to elements it does not own. Prvalue
+// elements are copies anyway.
+template <class R>
+concept owns_elements =
+    !std::is_reference_v<std::ranges::range_reference_t<R>> ||
+    (std::ranges::range<const R> &&
+     std::is_same_v<std::ranges::range_reference_t<const R>, const std::ranges::range_value_t<R>&>);
 }  // namespace detail
 
 /// A stage over a range. `Owned` ranges are stored in the stage; the others are referred to.
-/// Elements of an owned container are moved out (so move-only values work); a view or a
-/// referred-to range gives its reference type.
+/// Elements of an owned container are moved out (so move-only values work); a view (std or
+/// range-v3) or a referred-to range gives its reference type.
 template <class R, bool Owned>
 class range_source {
   using range_t = std::conditional_t<Owned, R, R*>;
   using iterator = std::ranges::iterator_t<R>;
   using sentinel = std::ranges::sentinel_t<R>;
-  static constexpr bool moves_out = Owned && !std::ranges::view<R> && !std::is_const_v<R>;
+  static constexpr bool moves_out =
+      Owned && !std::ranges::view<R> && !std::is_const_v<R> && detail::owns_elements<R>;
 
  public:
   using value_type =
