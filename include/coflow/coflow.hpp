@@ -15,6 +15,7 @@
 
 #include "coflow/stages/filter.hpp"
 #include "coflow/stages/map.hpp"
+#include "coflow/stages/zip.hpp"
 
 #include "coflow/coro/generator.hpp"
 

@@ -70,6 +70,10 @@ struct map_fn {
   constexpr auto operator()(F f) const {
     return make_closure<map_fn>(std::move(f));
   }
+
+  /// `map(f, a, b, ...)`: `f` over the stages zipped; defined in coflow/stages/zip.hpp.
+  template <class F, class A, class... B>
+  constexpr auto operator()(F f, A&& a, B&&... b) const;
 };
 
 /// `src | coflow::map(f)`: `f(v)` for every value `v`. `map(f, a, b, ...)` (in
@@ -77,3 +81,6 @@ struct map_fn {
 inline constexpr map_fn map{};
 
 }  // namespace coflow
+
+// The n-ary map is built on zip; zip.hpp includes this header first, so the cycle is harmless.
+#include "coflow/stages/zip.hpp"

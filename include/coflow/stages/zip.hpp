@@ -1,0 +1,224 @@
+// coflow/stages/zip.hpp - pull several stages in step; also `map(f, a, b, ...)`.
+#pragma once
+
+#include <concepts>
+#include <cstddef>
+#include <functional>
+#include <optional>
+#include <string_view>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+
+#include <boost/hana/at.hpp>
+#include <boost/hana/tuple.hpp>
+#include <boost/hana/unpack.hpp>
+
+#include "coflow/core/pipe.hpp"
+#include "coflow/core/stage.hpp"
+#include "coflow/detail/diagnostic.hpp"
+#include "coflow/stages/map.hpp"
+
+namespace coflow {
+
+/// The stage `zip(a, b, ...)`: one `std::tuple` of the branches' values per round; ends when
+/// any branch ends (the shortest wins).
+///
+/// The tuple keeps the branches' value types as they are, references included (as range-v3's
+/// `views::zip` does): zipping `from(v)` of an lvalue vector gives `std::tuple<int&, ...>`
+/// that refers into `v`. A `to_vector()` then stores tuples of references; ask for copies
+/// with `to_vector<std::tuple<int, std::string>>()` or zip owned ranges (`from(std::move(v))`).
+///
+/// Pulling: each branch is pulled in order. A branch that cooperates makes the zip cooperate;
+/// the values already pulled from the branches before it are kept for the next pull, so
+/// nothing is lost or reordered. A failure in any branch is forwarded (after the tuples given
+/// before it) and ends the zip; so does the end of any branch.
+template <stage... S>
+class zip_stage {
+  static_assert(sizeof...(S) >= 2, "coflow::zip: needs at least two branches");
+  static constexpr std::size_t n = sizeof...(S);
+  using first_t = std::tuple_element_t<0, std::tuple<S...>>;
+
+ public:
+  using value_type = std::tuple<value_t<S>...>;
+  static constexpr bool can_cooperate = (can_cooperate_v<S> || ...);
+  static constexpr bool uses_threads = (uses_threads_v<S> || ...);
+  // Besides the branches' own buffers, one round holds up to n - 1 values.
+  static constexpr std::size_t buffer_bound = detail::add_bounds(detail::sum_bounds<S...>(), n - 1);
+  static constexpr std::string_view stage_name = "zip";
+  using upstreams = decltype(boost::hana::tuple_t<S...>);
+
+  explicit zip_stage(S... s) : branches_{std::move(s)...} {}
+
+  step<value_type> next() {
+    if (ended_) return done;
+    return round(std::index_sequence_for<S...>{});
+  }
+
+  /// The push loop, when no branch can cooperate: drives the first branch and pulls the
+  /// others in step. A failure in another branch is thrown, as everywhere in `drive`.
+  template <class G>
+    requires(!can_cooperate && drivable<first_t>)
+  void drive(G&& g) {
+    if (ended_) return;
+    boost::hana::at_c<0>(branches_).drive([&](auto&& v) -> bool {
+      return drive_round(g, std::forward<decltype(v)>(v), std::make_index_sequence<n - 1>{});
+    });
+  }
+
+  /// `a | zip(b, c)` is `zip(a, b, c)`: a zip on the right of `|` takes the left side as
+  /// its first branch.
+  template <class L>
+  friend constexpr auto operator|(L&& lhs, zip_stage rhs) {
+    if constexpr (!detail::stage_like<L>) {
+      static_assert(detail::always_false<L>,
+                    "coflow: the left side of | is neither a stage nor a range (see the type "
+                    "L in the instantiation above)");
+      return detail::ill_formed{};
+    } else {
+      return boost::hana::unpack(std::move(rhs.branches_), [&](auto&&... b) {
+        return zip_stage<detail::as_stage_t<L>, S...>{detail::as_stage(std::forward<L>(lhs)),
+                                                      std::move(b)...};
+      });
+    }
+  }
+
+ private:
+  // Pulls branch I unless this round already holds its value; false (with `stop` set) when
+  // the branch gave something other than a value.
+  template <std::size_t I>
+  bool pull_branch(std::optional<step<value_type>>& stop) {
+    auto& slot = boost::hana::at_c<I>(held_);
+    if (slot) return true;
+    auto s = boost::hana::at_c<I>(branches_).next();
+    if (s.has_value()) {
+      slot.emplace(std::move(s));
+      return true;
+    }
+    stop.emplace(std::move(s).template forward_signal<value_type>());
+    return false;
+  }
+
+  template <std::size_t... I>
+  step<value_type> round(std::index_sequence<I...>) {
+    std::optional<step<value_type>> stop;
+    if (!(pull_branch<I>(stop) && ...)) {
+      if (!stop->is_cooperate()) end();
+      return std::move(*stop);
+    }
+    step<value_type> out{std::in_place, *std::move(*boost::hana::at_c<I>(held_))...};
+    (boost::hana::at_c<I>(held_).reset(), ...);
+    return out;
+  }
+
+  template <class G, class V, std::size_t... I>
+  bool drive_round(G& g, V&& first, std::index_sequence<I...>) {
+    std::optional<step<value_type>> stop;
+    if (!(pull_branch<I + 1>(stop) && ...)) {
+      end();
+      if (stop->is_failure()) stop->error().rethrow();
+      return false;
+    }
+    value_type out{std::forward<V>(first), *std::move(*boost::hana::at_c<I + 1>(held_))...};
+    (boost::hana::at_c<I + 1>(held_).reset(), ...);
+    return g(std::move(out));
+  }
+
+  void end() {
+    ended_ = true;
+    boost::hana::unpack(held_, [](auto&... slot) { (slot.reset(), ...); });
+  }
+
+  boost::hana::tuple<S...> branches_;
+  boost::hana::tuple<std::optional<step<value_t<S>>>...> held_;
+  bool ended_ = false;
+};
+
+struct zip_fn {
+  template <class S, class... B>
+  static constexpr auto apply(S&& up, B&&... branches) {
+    return zip_stage<std::remove_cvref_t<S>, std::remove_cvref_t<B>...>{std::forward<S>(up),
+                                                                         std::forward<B>(branches)...};
+  }
+
+  /// `a | zip(b)`: the branch is made a stage now, so an lvalue range is referred to, not copied.
+  template <class B>
+  constexpr auto operator()(B&& b) const {
+    if constexpr (!detail::stage_like<B>) {
+      static_assert(detail::always_false<B>,
+                    "coflow::zip: a branch (an argument of zip) is neither a stage nor a range; "
+                    "wrap a single value with coflow::just");
+      return detail::ill_formed{};
+    } else {
+      return make_closure<zip_fn>(detail::as_stage(std::forward<B>(b)));
+    }
+  }
+
+  /// `zip(a, b, ...)`: a stage; ranges are wrapped with `from`.
+  template <class A, class B, class... C>
+  constexpr auto operator()(A&& a, B&& b, C&&... c) const {
+    if constexpr (!(detail::stage_like<A> && detail::stage_like<B> && (detail::stage_like<C> && ...))) {
+      static_assert(detail::always_false<A>,
+                    "coflow::zip: a branch (an argument of zip) is neither a stage nor a range; "
+                    "wrap a single value with coflow::just");
+      return detail::ill_formed{};
+    } else {
+      return zip_stage<detail::as_stage_t<A>, detail::as_stage_t<B>, detail::as_stage_t<C>...>{
+          detail::as_stage(std::forward<A>(a)), detail::as_stage(std::forward<B>(b)),
+          detail::as_stage(std::forward<C>(c))...};
+    }
+  }
+};
+
+/// Pairs values up, stopping at the shortest branch:
+///
+///     auto z = coflow::zip(std::vector{1, 2, 3}, coflow::scripted<std::string>({"one", "two"}));
+///     // (1, "one") (2, "two")
+///     auto same = coflow::from(std::vector{1, 2, 3}) | coflow::zip(names);
+inline constexpr zip_fn zip{};
+
+namespace detail {
+/// Calls `f` with a zipped tuple's elements.
+template <class F>
+struct apply_to {
+  F f;
+  template <class Tuple>
+  constexpr decltype(auto) operator()(Tuple&& t) {
+    return std::apply(f, std::forward<Tuple>(t));
+  }
+};
+}  // namespace detail
+
+/// `map(f, a, b, ...)`: `f(va, vb, ...)` over the stages zipped (Twisted's `Map(f, a, b)`);
+/// `map(f, a)` is `a | map(f)`.
+///
+///     auto sums = coflow::map(std::plus<>{}, std::vector{1, 2}, std::vector{10, 20});  // 11 22
+template <class F, class A, class... B>
+constexpr auto map_fn::operator()(F f, A&& a, B&&... b) const {
+  if constexpr (!(detail::stage_like<A> && (detail::stage_like<B> && ...))) {
+    static_assert(detail::always_false<A>,
+                  "coflow::map: an argument after the function is neither a stage nor a range");
+    return detail::ill_formed{};
+  } else if constexpr (sizeof...(B) == 0) {
+    return map_fn::apply(detail::as_stage(std::forward<A>(a)), std::move(f));
+  } else {
+    using Z = zip_stage<detail::as_stage_t<A>, detail::as_stage_t<B>...>;
+    if constexpr (!std::invocable<F&, value_t<detail::as_stage_t<A>>, value_t<detail::as_stage_t<B>>...>) {
+      static_assert(detail::always_false<F>,
+                    "coflow::map: the function cannot be called with the zipped value types");
+      return detail::ill_formed{};
+    } else if constexpr (std::is_void_v<std::invoke_result_t<F&, value_t<detail::as_stage_t<A>>,
+                                                             value_t<detail::as_stage_t<B>>...>>) {
+      static_assert(detail::always_false<F>,
+                    "coflow::map: the function returns void; a map must give a value (use "
+                    "for_each to consume values)");
+      return detail::ill_formed{};
+    } else {
+      return map_stage<Z, detail::apply_to<F>>{
+          Z{detail::as_stage(std::forward<A>(a)), detail::as_stage(std::forward<B>(b))...},
+          detail::apply_to<F>{std::move(f)}};
+    }
+  }
+}
+
+}  // namespace coflow

@@ -1,0 +1,10 @@
+// map(f, a, b) where b is neither a stage nor a range.
+// expect: coflow::map: an argument after the function is neither a stage nor a range
+#include <coflow/coflow.hpp>
+
+#include <vector>
+
+int main() {
+  auto m = coflow::map([](int a, int b) { return a + b; }, std::vector{1}, 2);
+  (void)m;
+}

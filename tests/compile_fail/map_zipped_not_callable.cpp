@@ -1,0 +1,11 @@
+// map(f, a, b) where f cannot take the zipped value types.
+// expect: coflow::map: the function cannot be called with the zipped value types
+#include <coflow/coflow.hpp>
+
+#include <string>
+#include <vector>
+
+int main() {
+  auto m = coflow::map([](int, int) { return 0; }, std::vector{1}, std::vector<std::string>{"x"});
+  (void)m;
+}

@@ -1,0 +1,10 @@
+// map(f, a, b) where f returns nothing.
+// expect: coflow::map: the function returns void; a map must give a value
+#include <coflow/coflow.hpp>
+
+#include <vector>
+
+int main() {
+  auto m = coflow::map([](int, int) {}, std::vector{1}, std::vector{2});
+  (void)m;
+}

@@ -1,0 +1,10 @@
+// `a | zip(b)` where b is neither a stage nor a range.
+// expect: coflow::zip: a branch (an argument of zip) is neither a stage nor a range
+#include <coflow/coflow.hpp>
+
+#include <vector>
+
+int main() {
+  auto z = std::vector{1, 2} | coflow::zip(3.5);
+  (void)z;
+}

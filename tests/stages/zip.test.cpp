@@ -1,0 +1,156 @@
+#include <coflow/coflow.hpp>
+
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <stdexcept>
+#include <string>
+#include <tuple>
+#include <vector>
+
+using coflow::cooperate;
+using namespace std::string_literals;
+
+namespace {
+// Pulls a stage to its end, recording cooperates as "~", values as text and a failure as "!".
+template <class S, class F>
+std::vector<std::string> trace(S& s, F show) {
+  std::vector<std::string> out;
+  for (;;) {
+    auto st = s.next();
+    if (st.is_done()) return out;
+    if (st.is_cooperate()) out.push_back("~");
+    else if (st.is_failure()) out.push_back("!" + st.error().message());
+    else out.push_back(show(*st));
+  }
+}
+
+template <class... S>
+concept zippable = requires { typename coflow::zip_stage<S...>; };
+}  // namespace
+
+TEST(Zip, TheProducerPairsNumbersWithNamesAcrossACooperate) {
+  auto producer = coflow::zip(coflow::from(std::vector{1, 2, 3}),
+                              coflow::scripted<std::string>({"one", "two", cooperate{}, "three"}));
+  static_assert(std::is_same_v<decltype(producer)::value_type, std::tuple<int, std::string>>);
+  std::vector<std::tuple<int, std::string>> got;
+  for (auto&& [n, name] : coflow::block(std::move(producer))) got.emplace_back(n, name);
+  EXPECT_EQ(got, (std::vector<std::tuple<int, std::string>>{{1, "one"}, {2, "two"}, {3, "three"}}));
+}
+
+TEST(Zip, ACooperateKeepsTheValuesAlreadyPulledThisRound) {
+  auto a = coflow::scripted<int>({1, 2, 3});
+  auto b = coflow::scripted<std::string>({"one", cooperate{}, cooperate{}, "two", "three"});
+  auto z = coflow::zip(std::move(a), std::move(b));
+  auto got = trace(z, [](const auto& t) { return std::to_string(std::get<0>(t)) + std::get<1>(t); });
+  // `2` was pulled before the cooperates and is paired with "two", not lost or skipped.
+  EXPECT_EQ(got, (std::vector<std::string>{"1one", "~", "~", "2two", "3three"}));
+}
+
+TEST(Zip, StopsAtTheShortestBranch) {
+  auto z = coflow::zip(std::vector{1, 2, 3, 4}, std::vector{'a', 'b'});
+  auto got = std::move(z) | coflow::to_vector();
+  EXPECT_EQ(got, (std::vector<std::tuple<int, char>>{{1, 'a'}, {2, 'b'}}));
+}
+
+TEST(Zip, ForwardsAFailureAfterTheTuplesBeforeItAndEnds) {
+  auto z = coflow::zip(coflow::scripted<int>({1, 2, 3}),
+                       coflow::scripted<int>({10, coflow::failure::make(std::out_of_range("b broke")), 30}));
+  auto got = trace(z, [](const auto& t) { return std::to_string(std::get<0>(t) + std::get<1>(t)); });
+  EXPECT_EQ(got, (std::vector<std::string>{"11", "!b broke"}));
+}
+
+TEST(Zip, ASecondBranchFailureRethrowsTheOriginalTypeAtTheEdge) {
+  std::vector<int> seen;
+  auto z = coflow::zip(coflow::scripted<int>({1, 2}),
+                       coflow::scripted<int>({1, coflow::failure::make(std::out_of_range("x"))}));
+  EXPECT_THROW(std::move(z) | coflow::for_each([&](auto t) { seen.push_back(std::get<0>(t)); }),
+               std::out_of_range);
+  EXPECT_EQ(seen, std::vector<int>{1});
+}
+
+TEST(Zip, KeepsReferencesToLvalueRanges) {
+  std::vector<int> nums{1, 2};
+  std::vector<std::string> names{"one", "two"};
+  auto z = coflow::zip(nums, names);
+  static_assert(std::is_same_v<decltype(z)::value_type, std::tuple<int&, std::string&>>);
+  for (auto&& [n, s] : coflow::block(std::move(z))) {
+    n *= 10;
+    s += "!";
+  }
+  EXPECT_EQ(nums, (std::vector<int>{10, 20}));
+  EXPECT_EQ(names, (std::vector<std::string>{"one!", "two!"}));
+  // Copies are asked for by naming the element type.
+  auto copies = coflow::zip(nums, names) | coflow::to_vector<std::tuple<int, std::string>>();
+  EXPECT_EQ(copies, (std::vector<std::tuple<int, std::string>>{{10, "one!"}, {20, "two!"}}));
+}
+
+TEST(Zip, PipeFormsTakeTheLeftSideAsTheFirstBranch) {
+  std::vector<std::string> names{"one", "two", "three"};
+  auto two = coflow::from(std::vector{1, 2, 3}) | coflow::zip(names) | coflow::to_vector();
+  ASSERT_EQ(two.size(), 3u);
+  EXPECT_EQ(std::get<0>(two[2]), 3);
+  EXPECT_EQ(std::get<1>(two[2]), "three");
+
+  // `names` is an lvalue: its elements are referred to, so this vector holds `std::string&`.
+  auto three = std::vector{1, 2} | coflow::zip(names, std::vector{'a', 'b', 'c'}) | coflow::to_vector();
+  static_assert(std::is_same_v<decltype(three)::value_type, std::tuple<int, std::string&, char>>);
+  ASSERT_EQ(three.size(), 2u);
+  EXPECT_EQ(&std::get<1>(three[1]), &names[1]);
+  EXPECT_EQ(std::get<2>(three[1]), 'b');
+
+  auto four = coflow::zip(std::vector{1}, std::vector{2}, std::vector{3}, std::vector{4}) | coflow::to_vector();
+  EXPECT_EQ(four, (std::vector<std::tuple<int, int, int, int>>{{1, 2, 3, 4}}));
+}
+
+TEST(Zip, DrivesAsOneLoopWhenNoBranchCanCooperate) {
+  auto z = coflow::zip(coflow::iota(0), std::vector{5, 6, 7});
+  static_assert(coflow::drivable<decltype(z)>);
+  std::vector<int> sums;
+  z.drive([&](std::tuple<int, int> t) {
+    sums.push_back(std::get<0>(t) + std::get<1>(t));
+    return true;
+  });
+  EXPECT_EQ(sums, (std::vector<int>{5, 7, 9}));
+
+  // In drive, a failure of another branch is an exception of its original type.
+  auto bad = coflow::zip(std::vector{1, 2}, coflow::map([](int i) {
+                           if (i == 2) throw std::domain_error("two");
+                           return i;
+                         }, std::vector{1, 2}));
+  static_assert(coflow::drivable<decltype(bad)>);
+  int seen = 0;
+  EXPECT_THROW(bad.drive([&](auto) { return ++seen, true; }), std::domain_error);
+  EXPECT_EQ(seen, 1);
+}
+
+TEST(Zip, StaticProperties) {
+  using plain = decltype(coflow::zip(std::vector{1}, std::vector{2}));
+  using coop = decltype(coflow::zip(std::vector{1}, coflow::scripted<int>({2})));
+  static_assert(!coflow::can_cooperate_v<plain>);
+  static_assert(coflow::can_cooperate_v<coop>);
+  static_assert(!coflow::drivable<coop>);
+  static_assert(coflow::buffer_bound_v<plain> == 1);
+  static_assert(coflow::buffer_bound_v<decltype(coflow::zip(std::vector{1}, std::vector{2}, std::vector{3}))> == 2);
+  static_assert(plain::stage_name == "zip");
+  // The stage type itself only takes stages (zip() reports the misuse: see compile_fail/).
+  static_assert(zippable<plain, plain>);
+  static_assert(!zippable<int, plain>);
+  SUCCEED();
+}
+
+TEST(Map, OverSeveralStagesCallsTheFunctionWithTheUnpackedTuple) {
+  auto sums = coflow::map(std::plus<>{}, std::vector{1, 2, 3}, coflow::scripted<int>({10, cooperate{}, 20}));
+  std::vector<int> got;
+  for (int v : coflow::block(std::move(sums))) got.push_back(v);
+  EXPECT_EQ(got, (std::vector<int>{11, 22}));
+
+  auto labels = coflow::map([](int n, const std::string& s, char c) { return std::to_string(n) + s + c; },
+                            std::vector{1, 2}, std::vector{"a"s, "b"s}, std::vector{'x', 'y'}) |
+                coflow::to_vector();
+  EXPECT_EQ(labels, (std::vector<std::string>{"1ax", "2by"}));
+
+  // One stage: the same as `a | map(f)`.
+  auto doubled = coflow::map([](int i) { return 2 * i; }, std::vector{1, 2}) | coflow::to_vector();
+  EXPECT_EQ(doubled, (std::vector<int>{2, 4}));
+}
