@@ -1,0 +1,116 @@
+#include <coflow/sources/callback.hpp>
+
+#include <coflow/control/block.hpp>
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <ios>
+#include <numeric>
+#include <string>
+#include <thread>
+#include <vector>
+
+using namespace std::chrono_literals;
+
+namespace {
+
+// Counts the pulls: a parked consumer is pulled again only when woken, never in a loop.
+template <class S>
+struct counted {
+  S up;
+  int pulls = 0;
+  using value_type = coflow::value_t<S>;
+  static constexpr bool can_cooperate = true;
+  coflow::step<value_type> next() {
+    ++pulls;
+    return up.next();
+  }
+};
+
+TEST(CallbackThreads, ValuesPushedFromAnotherThreadArriveInOrder) {
+  constexpr int n = 20000;
+  auto [feed, stage] = coflow::make_callback<int>();
+  std::thread producer{[feed = feed] {
+    for (int i = 0; i < n; ++i) {
+      feed.push(i);
+      if (i % 1000 == 0) std::this_thread::sleep_for(100us);  // let the consumer park now and then
+    }
+    feed.finish();
+  }};
+  std::vector<int> got;
+  for (int v : coflow::block(stage)) got.push_back(v);
+  producer.join();
+  std::vector<int> want(n);
+  std::iota(want.begin(), want.end(), 0);
+  EXPECT_EQ(got, want);
+}
+
+TEST(CallbackThreads, ParkedConsumerSleepsUntilAPushFromAnotherThread) {
+  auto [feed, stage] = coflow::make_callback<std::string>();
+  counted<coflow::callback_stage<std::string>> s{std::move(stage)};
+  auto start = std::chrono::steady_clock::now();
+  std::thread producer{[feed = feed] {
+    std::this_thread::sleep_for(50ms);
+    feed.push("late");
+    std::this_thread::sleep_for(50ms);
+    feed.fail(std::ios_base::failure("hung up"));
+  }};
+  std::vector<std::string> got;
+  EXPECT_THROW(
+      {
+        for (auto& v : coflow::block(s)) got.push_back(v);
+      },
+      std::ios_base::failure);
+  producer.join();
+  EXPECT_EQ(got, (std::vector<std::string>{"late"}));
+  EXPECT_GE(std::chrono::steady_clock::now() - start, 100ms);
+  EXPECT_LE(s.pulls, 6);  // park, value, park, failure; a spurious wake-up or two at most
+}
+
+TEST(CallbackThreads, ManyProducersFeedOneStream) {
+  constexpr int per_thread = 5000;
+  coflow::callback<int> feed;
+  auto stage = feed.stage();
+  std::vector<std::thread> producers;
+  for (int t = 0; t < 3; ++t)
+    producers.emplace_back([feed, t] {
+      for (int i = 0; i < per_thread; ++i) feed.push(t * per_thread + i);
+    });
+  std::thread closer{[&producers, feed = std::move(feed)] {
+    for (auto& p : producers) p.join();
+    feed.finish();
+  }};
+  std::vector<int> got;
+  for (int v : coflow::block(stage)) got.push_back(v);
+  closer.join();
+  ASSERT_EQ(got.size(), 3u * per_thread);
+  // Each producer's values keep their order.
+  std::vector<int> last(3, -1);
+  for (int v : got) {
+    int t = v / per_thread;
+    EXPECT_GT(v, last[t]);
+    last[t] = v;
+  }
+}
+
+TEST(CallbackThreads, DroppingTheStageWhileAThreadPushesIsSafe) {
+  coflow::callback<int> feed;
+  std::thread producer;
+  {
+    auto stage = feed.stage();
+    producer = std::thread{[feed] {
+      while (feed.push(1)) std::this_thread::yield();
+    }};
+    int seen = 0;
+    for (int v : coflow::block(stage)) {
+      seen += v;
+      if (seen == 100) break;
+    }
+    EXPECT_EQ(seen, 100);
+  }
+  producer.join();  // the push loop ends: pushes are refused once the stage is gone
+  EXPECT_FALSE(feed.push(2));
+}
+
+}  // namespace
