@@ -1,0 +1,99 @@
+// A fused pipeline allocates nothing per item: global operator new is counted here.
+#include <coflow/control/block.hpp>
+#include <coflow/sinks/fold.hpp>
+#include <coflow/sources/from.hpp>
+#include <coflow/sources/scripted.hpp>
+#include <coflow/stages/filter.hpp>
+#include <coflow/stages/map.hpp>
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <cstdint>
+#include <cstdlib>
+#include <memory>
+#include <new>
+#include <numeric>
+#include <vector>
+
+namespace {
+std::atomic<long> allocations{0};
+}
+
+void* operator new(std::size_t n) {
+  allocations.fetch_add(1, std::memory_order_relaxed);
+  if (void* p = std::malloc(n ? n : 1)) return p;
+  throw std::bad_alloc();
+}
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+
+namespace {
+auto pipeline(const std::vector<std::int64_t>& v) {
+  return coflow::from(v) | coflow::map([](std::int64_t i) { return i * 3; }) |
+         coflow::filter([](std::int64_t i) { return i % 2 == 0; });
+}
+using fused = decltype(pipeline(std::declval<const std::vector<std::int64_t>&>()));
+static_assert(coflow::drivable<fused>);
+static_assert(!coflow::can_cooperate_v<fused>);
+
+using cooperating = decltype(coflow::scripted<int>({}) | coflow::map([](int i) { return i; }) |
+                             coflow::filter([](int) { return true; }));
+static_assert(coflow::can_cooperate_v<cooperating>);
+static_assert(!coflow::drivable<cooperating>);
+
+// Allocations made while running (not building) the pipeline over n items, and its result.
+std::pair<long, std::int64_t> run_fused(std::size_t n) {
+  std::vector<std::int64_t> v(n);
+  std::iota(v.begin(), v.end(), 0);
+  auto p = pipeline(v);
+  auto sum = coflow::fold(std::int64_t{0}, [](std::int64_t a, std::int64_t b) { return a + b; });
+  long before = allocations.load();
+  std::int64_t r = std::move(p) | sum;
+  return {allocations.load() - before, r};
+}
+
+std::pair<long, std::int64_t> run_pulled(std::size_t n) {
+  std::vector<coflow::step<std::int64_t>> script;
+  for (std::size_t i = 0; i < n; ++i) {
+    script.emplace_back(static_cast<std::int64_t>(i));
+    if (i % 100 == 0) script.emplace_back(coflow::cooperate{});
+  }
+  auto p = coflow::scripted_source<std::int64_t>{std::move(script)} |
+           coflow::map([](std::int64_t i) { return i * 3; }) |
+           coflow::filter([](std::int64_t i) { return i % 2 == 0; });
+  long before = allocations.load();
+  std::int64_t r = 0;
+  for (std::int64_t x : coflow::block(std::move(p))) r += x;
+  return {allocations.load() - before, r};
+}
+
+std::int64_t expected(std::int64_t n) {  // sum of 3i over even i < n
+  std::int64_t s = 0;
+  for (std::int64_t i = 0; i < n; i += 2) s += 3 * i;
+  return s;
+}
+}  // namespace
+
+TEST(Allocation, AFusedPipelineAllocatesNothingPerItem) {
+  auto [small_allocs, small] = run_fused(1'000);
+  auto [large_allocs, large] = run_fused(100'000);
+  EXPECT_EQ(small, expected(1'000));
+  EXPECT_EQ(large, expected(100'000));
+  EXPECT_EQ(small_allocs, large_allocs);
+  EXPECT_EQ(large_allocs, 0);
+}
+
+TEST(Allocation, APulledPipelineAllocatesTheSameForAnyItemCount) {
+  auto [small_allocs, small] = run_pulled(1'000);
+  auto [large_allocs, large] = run_pulled(100'000);
+  EXPECT_EQ(small, expected(1'000));
+  EXPECT_EQ(large, expected(100'000));
+  EXPECT_EQ(small_allocs, large_allocs);
+}
+
+TEST(Allocation, TheCounterSeesAllocations) {
+  long before = allocations.load();
+  auto p = std::make_unique<std::vector<int>>(10);
+  EXPECT_GE(allocations.load() - before, 2);
+}
