@@ -1,0 +1,493 @@
+// coflow/scheduling/scheduler.hpp - a single-threaded event loop running many flows.
+#pragma once
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "coflow/core/pipe.hpp"
+#include "coflow/core/stage.hpp"
+#include "coflow/core/waker.hpp"
+#include "coflow/detail/diagnostic.hpp"
+#include "coflow/scheduling/deferred.hpp"
+#include "coflow/scheduling/spawn.hpp"
+#include "coflow/sinks/sink.hpp"
+
+namespace coflow {
+
+class scheduler;
+
+namespace detail {
+
+class sched_core;
+
+/// A flow (or a `call_later` entry) as the scheduler sees it. It is its own waker target:
+/// `wake()` may come from any thread, at any time, any number of times.
+class sched_task : public waker::target, public std::enable_shared_from_this<sched_task> {
+ public:
+  explicit sched_task(std::shared_ptr<sched_core> c, bool call) : core{std::move(c)}, is_call{call} {}
+
+  virtual turn resume() { return {turn::finished}; }
+  /// Destroys the flow (runs its destructors); the deferred is left alone.
+  virtual void release_flow() noexcept {}
+  /// Errbacks the flow's deferred with `cancelled_error` (when the scheduler dies first).
+  virtual void errback_cancelled() {}
+
+  void wake() noexcept override;
+
+  wake_state state;
+  std::shared_ptr<sched_core> core;
+  waker self;  // installed around each pull; dropped when the task finishes (breaks the cycle)
+  std::uint32_t gen = 0;             // bumped at every turn: tells stale timer entries apart
+  std::size_t index = 0;             // position in the scheduler's registry
+  bool is_call;                      // a `call_later` entry, not a flow
+  bool timer_armed = false;          // a live timer entry refers to this task
+  bool running = false;
+  bool cancel_requested = false;     // cancelled from inside its own turn
+  bool finished = false;
+};
+
+/// The part of the scheduler other threads touch: the inbox of calls and wake-ups.
+class sched_core {
+ public:
+  explicit sched_core(scheduler* s) noexcept : owner{s} {}
+
+  void post_call(std::function<void()> f) {
+    std::lock_guard lock{m};
+    if (closed) return;
+    calls.push_back(std::move(f));
+    signal();
+  }
+  void post_woken(std::shared_ptr<sched_task> t) {
+    std::lock_guard lock{m};
+    if (closed) return;
+    woken.push_back(std::move(t));
+    signal();
+  }
+
+  std::mutex m;
+  std::condition_variable cv;
+  std::vector<std::function<void()>> calls;
+  std::vector<std::shared_ptr<sched_task>> woken;
+  std::atomic<bool> attention{false};  // the inbox is not empty: checked without the lock
+  bool sleeping = false;               // the loop waits on `cv`
+  bool closed = false;
+  scheduler* const owner;
+
+ private:
+  void signal() {
+    attention.store(true, std::memory_order_release);
+    if (sleeping) cv.notify_one();
+  }
+};
+
+/// The core whose scheduler runs on this thread (wake-ups from it skip the inbox).
+inline thread_local sched_core* running_core = nullptr;
+
+class call_task final : public sched_task {
+ public:
+  call_task(std::shared_ptr<sched_core> c, std::function<void()> f)
+      : sched_task{std::move(c), true}, fn{std::move(f)} {}
+  std::function<void()> fn;
+  scheduler* owner = nullptr;
+  bool cancelled = false;
+  bool fired = false;
+};
+
+template <class S, class C, class R>
+class flow_task final : public sched_task {
+ public:
+  flow_task(std::shared_ptr<sched_core> c, S s, C cons, deferred<R> d, bool errback_trapped)
+      : sched_task{std::move(c), false}, body{std::move(s), std::move(cons), std::move(d), errback_trapped} {}
+
+  turn resume() override { return body.run(self); }
+  void release_flow() noexcept override { body.release(); }
+  void errback_cancelled() override {
+    deferred<R> d = body.result();
+    if (!d.fired()) d.errback(failure::make(cancelled_error{}));
+  }
+
+  flow_body<S, C, R> body;
+};
+
+}  // namespace detail
+
+/// A pending `call_later`: `cancel()` it on the scheduler's thread.
+class timer_handle {
+ public:
+  timer_handle() = default;
+  explicit timer_handle(std::weak_ptr<detail::call_task> t) noexcept : t_{std::move(t)} {}
+
+  /// Stops the call from happening; false if it already ran or was cancelled.
+  bool cancel();
+  /// True until it ran or was cancelled.
+  [[nodiscard]] bool pending() const {
+    auto t = t_.lock();
+    return t && !t->cancelled && !t->fired;
+  }
+
+ private:
+  std::weak_ptr<detail::call_task> t_;
+};
+
+/// A single-threaded event loop (Twisted's reactor) running many flows as state machines.
+///
+///     coflow::scheduler sched;
+///     coflow::deferred<std::vector<int>> d = sched.spawn(coflow::from({1, 2, 3}) | coflow::map(f));
+///     d.then([](const std::vector<int>& v) { ... });
+///     sched.run();
+///
+/// - A flow is pulled in turns, round-robin. A turn ends at the first cooperate (or after
+///   `values_per_turn` values): `cooperate{0}` sends it to the back of the run queue,
+///   `cooperate{d}` puts it to sleep on a timer for at least `d`, `cooperate::park()` parks
+///   it until its waker fires (a parked flow costs nothing; a waker that fires during the
+///   turn that parks is not lost). A wake-up also ends a timer sleep early.
+/// - `run()` returns when nothing is left: no runnable flow, no live timer, no pending call
+///   from another thread, and no unfinished flow. A parked flow counts as unfinished, so
+///   `run()` waits (blocked in the OS, no polling) for the wake-up that will resume it; use
+///   `run_until(d)` or `stop()` to return earlier.
+/// - Thread rules: everything except `call_from_thread`, `stop` and wakers runs on the thread
+///   that calls `run()`, as do the callbacks of the deferreds it fires.
+class scheduler {
+ public:
+  using clock = std::chrono::steady_clock;
+
+  scheduler() : core_{std::make_shared<detail::sched_core>(this)} { ring_.resize(16); }
+  scheduler(const scheduler&) = delete;
+  scheduler& operator=(const scheduler&) = delete;
+
+  /// Destroys the unfinished flows (running their destructors); their deferreds errback with
+  /// `cancelled_error`.
+  ~scheduler() {
+    {
+      std::lock_guard lock{core_->m};
+      core_->closed = true;
+    }
+    std::vector<std::shared_ptr<detail::sched_task>> woken, tasks = std::move(registry_);
+    std::vector<std::function<void()>> calls;
+    {
+      std::lock_guard lock{core_->m};
+      woken.swap(core_->woken);
+      calls.swap(core_->calls);
+    }
+    for (auto& t : tasks) {
+      t->finished = true;
+      t->state.finish();
+      t->release_flow();
+      t->self = waker{};
+    }
+    for (auto& t : tasks) t->errback_cancelled();
+    timers_.clear();
+    ring_.clear();
+  }
+
+  /// Runs `flow` on this scheduler; its deferred fires with its values (see `spawn_options`).
+  /// `cancel()` on the deferred destroys the flow and errbacks with `cancelled_error`.
+  ///
+  ///     auto d = sched.spawn(flow, {.fire_on_one_callback = true});
+  template <class X>
+  auto spawn(X&& flow, spawn_options options = {}) {
+    if constexpr (!detail::stage_like<X>) {
+      static_assert(detail::always_false<X>,
+                    "coflow::scheduler::spawn: the flow is neither a stage nor a range");
+      return detail::ill_formed{};
+    } else {
+      using S = detail::as_stage_t<X>;
+      using spec = detail::collect_spec<S>;
+      return start<S, typename spec::consumer, typename spec::result>(
+          detail::as_stage(std::forward<X>(flow)), spec::make(options), options.fire_on_one_errback);
+    }
+  }
+
+  /// Runs `flow` into a sink (`coflow::fold(...)`, `coflow::to_vector()`, ...): the deferred
+  /// fires with the sink's result.
+  ///
+  ///     coflow::deferred<int> sum = sched.spawn(coflow::iota(1, 11), coflow::fold(0, std::plus<>{}));
+  template <class X, class K>
+    requires sink<K>
+  auto spawn(X&& flow, K&& k) {
+    if constexpr (!detail::stage_like<X>) {
+      static_assert(detail::always_false<X>,
+                    "coflow::scheduler::spawn: the flow is neither a stage nor a range");
+      return detail::ill_formed{};
+    } else {
+      using S = detail::as_stage_t<X>;
+      using spec = detail::sink_spec<S, K>;
+      return start<S, typename spec::consumer, typename spec::result>(
+          detail::as_stage(std::forward<X>(flow)), std::forward<K>(k).template consumer<value_t<S>>(), false);
+    }
+  }
+
+  /// Calls `fn()` on the scheduler's thread after at least `d`; cancellable through the handle.
+  template <class F>
+  timer_handle call_later(cooperate::duration d, F fn) {
+    auto t = std::make_shared<detail::call_task>(core_, std::function<void()>(std::move(fn)));
+    t->owner = this;
+    ++live_timers_;
+    push_timer(clock::now() + std::max(d, cooperate::duration::zero()), t, 0);
+    return timer_handle{t};
+  }
+
+  /// Calls `fn()` on the scheduler's thread as soon as it can; safe from any thread, and wakes
+  /// a sleeping loop at once.
+  template <class F>
+  void call_from_thread(F fn) {
+    core_->post_call(std::function<void()>(std::move(fn)));
+  }
+
+  /// Runs until nothing is left (see the class comment) or `stop()`.
+  void run() { loop(); }
+
+  /// Runs until `d` fires; true if it did, false if the loop ran out of work or was stopped.
+  template <class T>
+  bool run_until(deferred<T> d) {
+    if (d.fired()) return true;
+    auto flag = std::make_shared<until_flag>();
+    flag->s = this;
+    d.both([flag] {
+      flag->fired = true;
+      if (flag->s) flag->s->stop_ = true;
+    });
+    loop();
+    flag->s = nullptr;
+    return flag->fired;
+  }
+
+  /// Makes `run()` return after the current turn; safe from any thread. Flows stay.
+  void stop() {
+    if (detail::running_core == core_.get()) stop_ = true;
+    else core_->post_call([this] { stop_ = true; });
+  }
+
+  /// Flows spawned and not finished (running, queued, sleeping or parked).
+  [[nodiscard]] std::size_t flows() const noexcept { return registry_.size(); }
+
+ private:
+  friend class timer_handle;
+  friend class detail::sched_task;
+
+  struct until_flag {
+    scheduler* s = nullptr;
+    bool fired = false;
+  };
+  struct timer_entry {
+    clock::time_point when;
+    std::uint64_t seq;
+    std::shared_ptr<detail::sched_task> task;
+    std::uint32_t gen;
+  };
+  // A min-heap on (deadline, insertion order): timers due together fire in the order set.
+  static bool later(const timer_entry& a, const timer_entry& b) noexcept {
+    return a.when != b.when ? a.when > b.when : a.seq > b.seq;
+  }
+  static constexpr int poll_interval = 64;  // turns between checks of the clock and the inbox
+
+  template <class S, class C, class R>
+  deferred<R> start(S s, C c, bool errback_trapped) {
+    deferred<R> d;
+    auto t = std::make_shared<detail::flow_task<S, C, R>>(core_, std::move(s), std::move(c), d, errback_trapped);
+    t->self = waker{std::shared_ptr<waker::target>(t)};
+    d.set_canceller([w = std::weak_ptr<detail::sched_task>(t), this](const deferred<R>&) {
+      if (auto task = w.lock()) cancel_task(*task);
+    });
+    t->index = registry_.size();
+    registry_.push_back(t);
+    push_ready(std::move(t));
+    return d;
+  }
+
+  void cancel_task(detail::sched_task& t) {
+    if (t.finished) return;
+    if (t.running) t.cancel_requested = true;
+    else finish_task(t);
+  }
+
+  void finish_task(detail::sched_task& t) {
+    t.finished = true;
+    t.state.finish();
+    if (t.timer_armed) {
+      t.timer_armed = false;
+      --live_timers_;
+    }
+    t.release_flow();
+    t.self = waker{};
+    std::size_t i = t.index;
+    if (i < registry_.size() && registry_[i].get() == &t) {
+      std::shared_ptr<detail::sched_task> keep = std::move(registry_[i]);
+      if (i + 1 != registry_.size()) {
+        registry_[i] = std::move(registry_.back());
+        registry_[i]->index = i;
+      }
+      registry_.pop_back();
+    }
+  }
+
+  // The run queue: a ring of tasks (moving a shared_ptr costs no atomic operation).
+  void push_ready(std::shared_ptr<detail::sched_task> t) {
+    if (count_ == ring_.size()) grow();
+    ring_[(head_ + count_) & (ring_.size() - 1)] = std::move(t);
+    ++count_;
+  }
+  std::shared_ptr<detail::sched_task> pop_ready() noexcept {
+    std::shared_ptr<detail::sched_task> t = std::move(ring_[head_]);
+    head_ = (head_ + 1) & (ring_.size() - 1);
+    --count_;
+    return t;
+  }
+  void grow() {
+    std::vector<std::shared_ptr<detail::sched_task>> bigger(ring_.size() * 2);
+    for (std::size_t i = 0; i < count_; ++i) bigger[i] = std::move(ring_[(head_ + i) & (ring_.size() - 1)]);
+    ring_ = std::move(bigger);
+    head_ = 0;
+  }
+
+  void push_timer(clock::time_point when, std::shared_ptr<detail::sched_task> t, std::uint32_t gen) {
+    timers_.push_back({when, seq_++, std::move(t), gen});
+    std::push_heap(timers_.begin(), timers_.end(), later);
+  }
+
+  void fire_timers(clock::time_point now) {
+    while (!timers_.empty() && timers_.front().when <= now) {
+      std::pop_heap(timers_.begin(), timers_.end(), later);
+      timer_entry e = std::move(timers_.back());
+      timers_.pop_back();
+      detail::sched_task& t = *e.task;
+      if (t.is_call) {
+        auto& c = static_cast<detail::call_task&>(t);
+        if (c.cancelled || c.fired) continue;
+        c.fired = true;
+        --live_timers_;
+        std::function<void()> f = std::move(c.fn);
+        f();
+      } else if (!t.finished && t.timer_armed && t.gen == e.gen) {
+        t.timer_armed = false;
+        --live_timers_;
+        t.wake();
+      }
+    }
+    if (live_timers_ == 0) timers_.clear();  // only stale entries are left
+  }
+
+  void drain_inbox() {
+    std::vector<std::function<void()>> calls;
+    std::vector<std::shared_ptr<detail::sched_task>> woken;
+    {
+      std::lock_guard lock{core_->m};
+      calls.swap(core_->calls);
+      woken.swap(core_->woken);
+      core_->attention.store(false, std::memory_order_relaxed);
+    }
+    for (auto& t : woken)
+      if (!t->finished) push_ready(std::move(t));
+    for (auto& f : calls) f();
+  }
+
+  // With nothing runnable: fires due timers, takes the inbox, or blocks in the OS until the
+  // next deadline or a post from another thread. False when no work is left at all.
+  bool wait_for_work() {
+    for (;;) {
+      if (!timers_.empty()) fire_timers(clock::now());
+      if (core_->attention.load(std::memory_order_acquire)) drain_inbox();
+      if (count_ > 0 || stop_) return true;
+      std::unique_lock lock{core_->m};
+      if (!core_->calls.empty() || !core_->woken.empty()) continue;
+      if (registry_.empty() && live_timers_ == 0) return false;
+      core_->sleeping = true;
+      if (live_timers_ > 0) core_->cv.wait_until(lock, timers_.front().when);
+      else core_->cv.wait(lock);
+      core_->sleeping = false;
+    }
+  }
+
+  void loop() {
+    struct current {
+      detail::sched_core* previous;
+      explicit current(detail::sched_core* c) noexcept : previous{detail::running_core} { detail::running_core = c; }
+      ~current() { detail::running_core = previous; }
+    } guard{core_.get()};
+    int countdown = poll_interval;
+    while (!stop_) {
+      if (count_ == 0) {
+        if (!wait_for_work()) break;
+        continue;
+      }
+      if (--countdown == 0) [[unlikely]] {
+        countdown = poll_interval;
+        if (core_->attention.load(std::memory_order_acquire)) drain_inbox();
+        if (!timers_.empty()) fire_timers(clock::now());
+        continue;
+      }
+      std::shared_ptr<detail::sched_task> t = pop_ready();
+      if (t->finished) continue;
+      ++t->gen;
+      if (t->timer_armed) {  // woken before its timer: the heap entry is now stale
+        t->timer_armed = false;
+        --live_timers_;
+      }
+      t->running = true;
+      detail::turn r = t->resume();
+      t->running = false;
+      if (t->cancel_requested) [[unlikely]] {
+        finish_task(*t);
+        continue;
+      }
+      switch (r.kind) {
+        case detail::turn::again:
+          push_ready(std::move(t));
+          break;
+        case detail::turn::park:
+          if (!t->state.try_idle()) push_ready(std::move(t));
+          break;
+        case detail::turn::sleep:
+          if (!t->state.try_idle()) {
+            push_ready(std::move(t));
+          } else {
+            t->timer_armed = true;
+            ++live_timers_;
+            std::uint32_t gen = t->gen;
+            push_timer(clock::now() + r.timeout, std::move(t), gen);
+          }
+          break;
+        case detail::turn::finished:
+          finish_task(*t);
+          break;
+      }
+    }
+    stop_ = false;
+  }
+
+  std::shared_ptr<detail::sched_core> core_;
+  std::vector<std::shared_ptr<detail::sched_task>> ring_;
+  std::size_t head_ = 0, count_ = 0;
+  std::vector<timer_entry> timers_;
+  std::uint64_t seq_ = 0;
+  std::size_t live_timers_ = 0;  // call_later entries pending + flows asleep on a timer
+  std::vector<std::shared_ptr<detail::sched_task>> registry_;  // unfinished flows
+  bool stop_ = false;
+};
+
+inline void detail::sched_task::wake() noexcept {
+  if (!state.wake()) return;
+  if (running_core == core.get()) core->owner->push_ready(shared_from_this());
+  else core->post_woken(shared_from_this());
+}
+
+inline bool timer_handle::cancel() {
+  auto t = t_.lock();
+  if (!t || t->cancelled || t->fired) return false;
+  t->cancelled = true;
+  t->fn = nullptr;
+  if (t->owner) --t->owner->live_timers_;
+  return true;
+}
+
+}  // namespace coflow

@@ -1,0 +1,199 @@
+// coflow/scheduling/spawn.hpp - what every driver does with a spawned flow: pull it in turns,
+// feed its values to a consumer, and fire a deferred with the result.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <optional>
+#include <type_traits>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "coflow/core/pipe.hpp"
+#include "coflow/core/stage.hpp"
+#include "coflow/core/waker.hpp"
+#include "coflow/scheduling/deferred.hpp"
+#include "coflow/sinks/sink.hpp"
+
+namespace coflow {
+
+/// How `spawn` turns a flow's values into its deferred (Twisted's DeferredList flags).
+/// - neither flag: the deferred fires with every value (a `std::vector`) when the flow ends;
+///   an untrapped failure ends the flow and errbacks the deferred with it (original type).
+/// - `fire_on_one_callback`: the deferred fires at the first value, with a vector holding
+///   just that value, and the flow is destroyed.
+/// - `fire_on_one_errback`: a failure *trapped* into a value (`src | trap<E>()` gives
+///   `std::variant<T, failure>`) errbacks the deferred at once, and the flow is destroyed;
+///   without the flag such values are collected like the others.
+struct spawn_options {
+  bool fire_on_one_callback = false;
+  bool fire_on_one_errback = false;
+};
+
+namespace detail {
+
+/// What one turn of a flow ended with.
+struct turn {
+  enum kind_t : std::uint8_t { again, sleep, park, finished };
+  kind_t kind;
+  cooperate::duration timeout{};
+};
+
+/// The wake state of a spawned flow, shared by the drivers. `owned`: queued or running (the
+/// driver owns it; a wake only leaves `notified`); `idle`: parked or sleeping on a timer (the
+/// first wake takes it to `owned` and enqueues it). The driver's hot path (`cooperate{0}`)
+/// never touches the atomic; parking is one compare-exchange.
+class wake_state {
+ public:
+  static constexpr std::uint32_t owned = 0, idle = 1, notified = 2, finished = 4;
+
+  /// From any thread: true when the caller must enqueue the flow.
+  bool wake() noexcept {
+    std::uint32_t prev = s_.fetch_or(notified, std::memory_order_acq_rel);
+    if (prev != idle) return false;
+    // Reading the latest value (acq_rel) makes what other wakers published visible too.
+    s_.exchange(owned, std::memory_order_acq_rel);
+    return true;
+  }
+  /// Driver thread, after a turn that parks or sleeps: false when a wake arrived meanwhile
+  /// (the flow must run again).
+  bool try_idle() noexcept {
+    std::uint32_t expected = owned;
+    if (s_.compare_exchange_strong(expected, idle, std::memory_order_acq_rel)) return true;
+    s_.exchange(owned, std::memory_order_acq_rel);
+    return false;
+  }
+  void finish() noexcept { s_.store(finished, std::memory_order_release); }
+  [[nodiscard]] bool is_idle() const noexcept { return s_.load(std::memory_order_acquire) == idle; }
+
+ private:
+  std::atomic<std::uint32_t> s_{owned};
+};
+
+template <class D>
+inline constexpr bool may_hold_failure_v = std::is_same_v<D, failure>;
+template <class... A>
+inline constexpr bool may_hold_failure_v<std::variant<A...>> = (std::is_same_v<A, failure> || ...);
+
+/// A failure trapped into a value (`std::variant<..., failure>`), or null.
+template <class V>
+const failure* trapped_failure(const V& v) noexcept {
+  using D = std::remove_cvref_t<V>;
+  if constexpr (std::is_same_v<D, failure>) return &v;
+  else if constexpr (may_hold_failure_v<D>) return std::get_if<failure>(&v);
+  else return nullptr;
+}
+
+/// The consumer behind `spawn(flow, options)`: every value, or the first one.
+template <class T>
+struct collector {
+  std::vector<T> out;
+  bool first_only = false;
+  template <class U>
+  bool push(U&& v) {
+    out.emplace_back(std::forward<U>(v));
+    return !first_only;
+  }
+  std::vector<T> result() && { return std::move(out); }
+};
+
+/// A spawned flow without its driver: the stage, the consumer and the deferred.
+template <class S, class C, class R>
+class flow_body {
+ public:
+  /// Values pulled in one turn before the flow goes to the back of the queue, so a flow that
+  /// never cooperates cannot starve the others.
+  static constexpr int values_per_turn = 64;
+
+  flow_body(S s, C c, deferred<R> d, bool errback_trapped)
+      : stage_{std::move(s)}, consumer_{std::move(c)}, result_{std::move(d)}, errback_trapped_{errback_trapped} {}
+
+  [[nodiscard]] const deferred<R>& result() const noexcept { return result_; }
+  [[nodiscard]] bool alive() const noexcept { return stage_.has_value(); }
+
+  turn run(const waker& w) {
+    for (int i = 0; i < values_per_turn; ++i) {
+      step<value_t<S>> st = pull(w);
+      if (st.has_value()) [[likely]] {
+        if constexpr (trapping) {
+          if (errback_trapped_) {
+            if (const failure* f = trapped_failure(*st)) {
+              fail(*f);
+              return {turn::finished};
+            }
+          }
+        }
+        if (!consumer_->push(*std::move(st))) {
+          succeed();
+          return {turn::finished};
+        }
+      } else if (st.is_cooperate()) {
+        cooperate c = st.cooperation();
+        if (c.parked()) return {turn::park};
+        if (c.timeout() > cooperate::duration::zero()) return {turn::sleep, c.timeout()};
+        return {turn::again};
+      } else if (st.is_done()) {
+        succeed();
+        return {turn::finished};
+      } else {
+        fail(std::move(st).error());
+        return {turn::finished};
+      }
+    }
+    return {turn::again};
+  }
+
+  /// Destroys the flow (running its destructors) without firing the deferred.
+  void release() noexcept {
+    stage_.reset();
+    consumer_.reset();
+  }
+
+ private:
+  static constexpr bool trapping = may_hold_failure_v<stored_value_t<S>>;
+
+  step<value_t<S>> pull(const waker& w) {
+    if constexpr (can_cooperate_v<S>) {
+      waker_scope scope{w};
+      return stage_->next();
+    } else {
+      (void)w;
+      return stage_->next();
+    }
+  }
+  void succeed() {
+    R r = std::move(*consumer_).result();
+    release();
+    result_.callback(std::move(r));
+  }
+  void fail(failure f) {
+    release();
+    result_.errback(std::move(f));
+  }
+
+  std::optional<S> stage_;
+  std::optional<C> consumer_;
+  deferred<R> result_;
+  bool errback_trapped_;
+};
+
+/// What `spawn(flow, options)` and `spawn(flow, sink)` build, for any driver.
+template <class X>
+using spawn_stage_t = as_stage_t<X>;
+
+template <class S>
+struct collect_spec {
+  using consumer = collector<stored_value_t<S>>;
+  using result = std::vector<stored_value_t<S>>;
+  static consumer make(const spawn_options& o) { return consumer{{}, o.fire_on_one_callback}; }
+};
+
+template <class S, class K>
+struct sink_spec {
+  using consumer = std::remove_cvref_t<consumer_t<K, value_t<S>>>;
+  using result = std::remove_cvref_t<sink_result_t<K, value_t<S>>>;
+};
+
+}  // namespace detail
+}  // namespace coflow
