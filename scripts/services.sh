@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Services coflow's tests use: a throw-away PostgreSQL 15 server.
+#
+#   . scripts/services.sh && start_services   # exports COFLOW_PG_CONNINFO
+#   ctest --test-dir build/debug -R sql        # the postgres tests now run instead of skipping
+#   stop_services
+#
+# scripts/test.sh sources this file and calls both. The server runs as the `postgres` system
+# user when started by root (initdb refuses root), as the caller otherwise; it listens on
+# 127.0.0.1 only, on COFLOW_PG_PORT (default: the first free port from 54329), with its unix
+# socket in the temporary data directory.
+
+coflow_pg_bin=${COFLOW_PG_BIN:-/usr/lib/postgresql/15/bin}
+
+coflow_as_pg_user() {
+  if [ "$(id -u)" -eq 0 ]; then
+    runuser -u postgres -- "$@"
+  else
+    "$@"
+  fi
+}
+
+coflow_free_port() {
+  local port=$1
+  while (echo >/dev/tcp/127.0.0.1/"$port") 2>/dev/null; do
+    port=$((port + 1))
+  done
+  echo "$port"
+}
+
+start_services() {
+  if [ ! -x "$coflow_pg_bin/initdb" ]; then
+    echo "coflow: $coflow_pg_bin/initdb not found; the PostgreSQL tests will be skipped" >&2
+    return 0
+  fi
+  COFLOW_PG_DIR=$(mktemp -d /tmp/coflow-pg.XXXXXX)
+  chmod 755 "$COFLOW_PG_DIR"
+  if [ "$(id -u)" -eq 0 ]; then chown postgres: "$COFLOW_PG_DIR"; fi
+  local port
+  port=${COFLOW_PG_PORT:-$(coflow_free_port 54329)}
+  coflow_as_pg_user "$coflow_pg_bin/initdb" -D "$COFLOW_PG_DIR/data" -U coflow --auth=trust \
+    --no-sync -E UTF8 --locale=C >"$COFLOW_PG_DIR/initdb.log" 2>&1 || {
+    echo "coflow: initdb failed:" >&2
+    cat "$COFLOW_PG_DIR/initdb.log" >&2
+    return 1
+  }
+  coflow_as_pg_user "$coflow_pg_bin/pg_ctl" -D "$COFLOW_PG_DIR/data" -l "$COFLOW_PG_DIR/server.log" -w \
+    -o "-c listen_addresses=127.0.0.1 -p $port -k $COFLOW_PG_DIR -c fsync=off" start >/dev/null || {
+    echo "coflow: the PostgreSQL server did not start:" >&2
+    cat "$COFLOW_PG_DIR/server.log" >&2
+    return 1
+  }
+  coflow_as_pg_user "$coflow_pg_bin/createdb" -h 127.0.0.1 -p "$port" -U coflow coflow_test
+  export COFLOW_PG_DIR
+  export COFLOW_PG_CONNINFO="host=127.0.0.1 port=$port user=coflow dbname=coflow_test"
+  echo "coflow: PostgreSQL running: COFLOW_PG_CONNINFO=\"$COFLOW_PG_CONNINFO\""
+}
+
+stop_services() {
+  if [ -n "${COFLOW_PG_DIR:-}" ] && [ -d "$COFLOW_PG_DIR" ]; then
+    coflow_as_pg_user "$coflow_pg_bin/pg_ctl" -D "$COFLOW_PG_DIR/data" -m fast -w stop >/dev/null 2>&1 || true
+    rm -rf "$COFLOW_PG_DIR"
+  fi
+  unset COFLOW_PG_DIR COFLOW_PG_CONNINFO
+}
