@@ -1,0 +1,7 @@
+// expect: coflow::to_dot: the argument is not a stage
+#include <coflow/introspection/to_dot.hpp>
+
+int main() {
+  auto dot = coflow::to_dot(42);
+  (void)dot;
+}
