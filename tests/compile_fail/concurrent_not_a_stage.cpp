@@ -1,0 +1,10 @@
+// A concurrent branch must be a stage or a range.
+// expect: coflow::concurrent: a branch is neither a stage nor a range
+#include <coflow/stages/concurrent.hpp>
+
+#include <vector>
+
+int main() {
+  auto c = coflow::concurrent(coflow::from(std::vector{1, 2}), nullptr);
+  (void)c;
+}

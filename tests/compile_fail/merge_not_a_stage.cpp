@@ -1,0 +1,10 @@
+// A merge branch must be a stage or a range.
+// expect: coflow::merge: a branch is neither a stage nor a range
+#include <coflow/stages/merge.hpp>
+
+#include <vector>
+
+int main() {
+  auto m = coflow::merge(coflow::from(std::vector{1, 2}), 42);
+  (void)m;
+}
