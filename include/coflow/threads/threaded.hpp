@@ -1,0 +1,412 @@
+// coflow/threads/threaded.hpp - a blocking iterable run on a worker thread, as a stage.
+#pragma once
+
+#include <algorithm>
+#include <atomic>
+#include <bit>
+#include <chrono>
+#include <cstddef>
+#include <exception>
+#include <functional>
+#include <iterator>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <ranges>
+#include <span>
+#include <stop_token>
+#include <string_view>
+#include <thread>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "coflow/core/cooperate.hpp"
+#include "coflow/core/failure.hpp"
+#include "coflow/core/stage.hpp"
+#include "coflow/core/step.hpp"
+#include "coflow/core/waker.hpp"
+#include "coflow/detail/diagnostic.hpp"
+#include "coflow/threads/spsc_ring.hpp"
+
+namespace coflow {
+
+/// How a `threaded` source buffers. Values outside the limits are clamped to them.
+struct threaded_options {
+  /// Ring slots between the worker and the flow (rounded up to a power of two). A full ring
+  /// blocks the worker: that is the backpressure.
+  std::size_t capacity = 1024;
+  /// Most values published in one go when the factory's range is all ready at once (a
+  /// contiguous range such as a `std::vector`). Values from other sources are published one
+  /// by one as they come, since the next one may take any time; the flow side reads them in
+  /// batches either way.
+  std::size_t batch = 64;
+  /// Start the worker when the stage is built, not on its first pull.
+  bool eager = false;
+
+  static constexpr std::size_t max_capacity = std::size_t{1} << 20;
+  static constexpr std::size_t max_batch = std::size_t{1} << 16;
+};
+
+namespace detail {
+
+template <class T>
+inline constexpr bool is_optional_v = false;
+template <class T>
+inline constexpr bool is_optional_v<std::optional<T>> = true;
+
+template <class F>
+decltype(auto) call_factory(F& f, std::stop_token st) {
+  if constexpr (std::is_invocable_v<F&, std::stop_token>) return std::invoke(f, std::move(st));
+  else return std::invoke(f);
+}
+
+template <class F>
+concept callable_factory = std::is_invocable_v<F&> || std::is_invocable_v<F&, std::stop_token>;
+
+template <class R>
+concept blocking_range = std::ranges::input_range<std::remove_reference_t<R>>;
+
+template <class R>
+concept blocking_next = !blocking_range<R> && std::is_invocable_v<std::remove_reference_t<R>&> &&
+                        is_optional_v<std::remove_cvref_t<std::invoke_result_t<std::remove_reference_t<R>&>>>;
+
+template <class F>
+struct factory_traits {
+  static constexpr bool valid = false;
+};
+template <callable_factory F>
+struct factory_traits<F> {
+  using result = decltype(call_factory(std::declval<F&>(), std::declval<std::stop_token>()));
+  static constexpr bool valid = blocking_range<result> || blocking_next<result>;
+};
+
+template <class R>
+struct produced_value {
+  using type = void;
+};
+template <blocking_range R>
+struct produced_value<R> {
+  using type = std::ranges::range_value_t<std::remove_reference_t<R>>;
+};
+template <blocking_next R>
+struct produced_value<R> {
+  using type = typename std::remove_cvref_t<std::invoke_result_t<std::remove_reference_t<R>&>>::value_type;
+};
+
+template <class F>
+concept threaded_factory = factory_traits<F>::valid;
+
+/// What the worker gives: the values of the range, or of the optionals `next()` returns.
+template <threaded_factory F>
+using threaded_value_t = typename produced_value<typename factory_traits<F>::result>::type;
+
+/// What the worker and the flow share. It outlives both: the worker holds it until it ends.
+template <class V>
+class threaded_state {
+ public:
+  explicit threaded_state(std::size_t capacity) : ring{capacity} {}
+
+  spsc_ring<V> ring;
+  std::exception_ptr error;  // written before ring.close(), read after seeing it closed
+
+  /// The flow side, before it parks.
+  void park_with(const waker& w) {
+    {
+      std::lock_guard lock{mutex_};
+      if (!(waker_ == w)) waker_ = w;
+    }
+    parked_.store(true, std::memory_order_seq_cst);
+    fences_.heavy();
+  }
+  void unpark() noexcept { parked_.store(false, std::memory_order_relaxed); }
+
+  /// The worker, after it published: wakes the flow only if it parked (one flag check; the
+  /// fence pairs with the one in `park_with`, so a park racing with a publish is seen).
+  void wake_if_parked() noexcept {
+    fences_.light();
+    if (parked_.load(std::memory_order_relaxed) && parked_.exchange(false)) {
+      waker w;
+      {
+        std::lock_guard lock{mutex_};
+        w = waker_;
+      }
+      w.wake();
+    }
+  }
+
+ private:
+  dekker_fences fences_;
+  alignas(cache_line) std::atomic<bool> parked_{false};
+  std::mutex mutex_;  // guards waker_; taken only around a park
+  waker waker_;
+};
+
+// The flow side's view of a ring item: itself, or (flattened) a chunk of values.
+template <class I, bool Flatten>
+struct chunk_traits {
+  struct none {};
+  using value_type = I;
+  using iterator = none;
+  using sentinel = none;
+};
+template <std::ranges::input_range I>
+struct chunk_traits<I, true> {
+  using value_type = std::ranges::range_value_t<I>;
+  using iterator = std::ranges::iterator_t<I>;
+  using sentinel = std::ranges::sentinel_t<I>;
+};
+
+// The worker publishes each value as soon as it has it: the next call into the source may
+// block for any time, and a value held back meanwhile would be late (or, with a source that
+// waits for the flow, never come). Values that are all ready at once (a contiguous range the
+// factory returned) go in batches of up to `batch`, with one index publication each.
+template <class V, class Factory>
+void run_worker(std::stop_token st, Factory& factory, threaded_state<V>& s, std::size_t batch) {
+  auto give = [&](auto&& v) {
+    if (!s.ring.push(std::forward<decltype(v)>(v))) return false;  // waits while full
+    s.wake_if_parked();
+    return !st.stop_requested();
+  };
+  try {
+    if (!st.stop_requested()) {
+      decltype(auto) src = call_factory(factory, st);
+      using R = decltype(src);
+      if constexpr (blocking_range<R>) {
+        // A range the factory made is ours: move its elements out. A view or a referenced
+        // range is copied from.
+        using D = std::remove_reference_t<R>;
+        constexpr bool moves_out = !std::is_reference_v<R> && !std::ranges::view<std::remove_cv_t<D>> &&
+                                   !std::is_const_v<D>;
+        if constexpr (std::ranges::contiguous_range<D> && std::ranges::sized_range<D>) {
+          // Items are moved from a pointer to non-const, copied from a pointer to const.
+          auto* first = [&] {
+            if constexpr (moves_out) return std::ranges::data(src);
+            else return std::ranges::cdata(src);
+          }();
+          std::size_t left = std::ranges::size(src);
+          while (left && !st.stop_requested()) {
+            const std::size_t n = std::min(left, batch);
+            const std::size_t pushed = s.ring.push_n(first, n);  // advances `first`
+            s.wake_if_parked();
+            if (pushed < n) break;  // stopped
+            left -= n;
+          }
+        } else {
+          auto end = std::ranges::end(src);
+          for (auto it = std::ranges::begin(src); it != end; ++it) {
+            bool more;
+            if constexpr (moves_out) more = give(std::ranges::iter_move(it));
+            else more = give(*it);
+            if (!more) break;
+          }
+        }
+      } else {
+        for (;;) {
+          auto o = src();
+          if (!o || !give(std::move(*o))) break;
+        }
+      }
+    }
+  } catch (...) {
+    s.error = std::current_exception();  // after every value given so far
+  }
+  s.ring.close();
+  s.wake_if_parked();
+}
+
+}  // namespace detail
+
+/// The stage of `threaded(factory)` (and, with `Flatten`, of `threaded_chunks(factory)`).
+///
+/// The worker thread starts on the first pull (or at construction with `options.eager`), calls
+/// `factory` there, and pushes what it produces through an `spsc_ring` in batches. The flow
+/// side takes values from the ring; when it is empty it parks and the worker wakes it when it
+/// publishes. Dropping the stage stops the worker (its `std::stop_token` is requested, a worker
+/// blocked on a full ring is woken) and joins it.
+template <class Factory, bool Flatten>
+class threaded_stage {
+  using item_type = detail::threaded_value_t<Factory>;  // what crosses the ring
+  using state_type = detail::threaded_state<item_type>;
+
+  static constexpr bool moves_out_of_chunk() {
+    if constexpr (Flatten) return !std::ranges::view<item_type>;
+    else return true;
+  }
+  using chunk = detail::chunk_traits<item_type, Flatten>;
+
+ public:
+  using value_type = typename chunk::value_type;
+  static constexpr bool can_cooperate = true;
+  static constexpr bool uses_threads = true;
+  /// The most the ring and a batch in flight can hold under any options (items; chunks are
+  /// unbounded in size). `buffer_capacity()` gives the bound of this stage's options.
+  static constexpr std::size_t buffer_bound =
+      Flatten ? unbounded : threaded_options::max_capacity + threaded_options::max_batch;
+  static constexpr std::string_view stage_name = Flatten ? "threaded_chunks" : "threaded";
+  using upstreams = decltype(boost::hana::tuple_t<>);
+
+  threaded_stage(Factory f, threaded_options o) : factory_{std::in_place, std::move(f)}, opts_{clamp(o)} {
+    if (opts_.eager) start();
+  }
+  threaded_stage(threaded_stage&&) noexcept(std::is_nothrow_move_constructible_v<Factory>) = default;
+  threaded_stage& operator=(threaded_stage&&) = delete;
+  ~threaded_stage() { stop(); }
+
+  step<value_type> next() {
+    if (!state_) {
+      if (!factory_) return done;
+      try {
+        start();
+      } catch (...) {
+        factory_.reset();
+        return failure::current();
+      }
+    }
+    for (;;) {
+      if constexpr (Flatten) {
+        if (in_chunk_) {
+          if (it_ != end_) {
+            step<value_type> s = take_from_chunk();
+            ++it_;
+            return s;
+          }
+          in_chunk_ = false;
+          ++pos_;
+        }
+        if (pos_ < span_.size()) {
+          it_ = std::ranges::begin(span_[pos_]);
+          end_ = std::ranges::end(span_[pos_]);
+          in_chunk_ = true;
+          continue;
+        }
+      } else {
+        if (pos_ < span_.size()) return step<value_type>(std::move(span_[pos_++]));
+      }
+      if (!span_.empty()) {
+        state_->ring.release(span_.size());  // one head publication per batch read
+        span_ = {};
+        pos_ = 0;
+      }
+      span_ = state_->ring.peek();
+      if (!span_.empty()) continue;
+      if (state_->ring.closed()) {
+        span_ = state_->ring.peek();  // what was published before the close
+        if (!span_.empty()) continue;
+        if (state_->error) return failure{std::exchange(state_->error, nullptr)};
+        return done;
+      }
+      waker w = current_waker();
+      // Pulled outside any driver (no waker to wake): come back after a short timer.
+      if (!w) return cooperate{std::chrono::microseconds{100}};
+      state_->park_with(w);
+      span_ = state_->ring.peek();  // look again after announcing the park: no lost wake-up
+      if (!span_.empty() || state_->ring.closed()) {
+        state_->unpark();
+        continue;
+      }
+      return cooperate::park();
+    }
+  }
+
+  /// Starts the worker now (a no-op once started).
+  void start() {
+    if (state_ || !factory_) return;
+    auto s = std::make_shared<state_type>(opts_.capacity);
+    worker_ = std::jthread{[f = std::move(*factory_), s, batch = opts_.batch](std::stop_token st) mutable {
+      detail::run_worker<item_type>(std::move(st), f, *s, batch);
+    }};
+    factory_.reset();
+    state_ = std::move(s);
+  }
+
+  /// Items this stage may hold at once: the ring and one batch in flight.
+  [[nodiscard]] std::size_t buffer_capacity() const noexcept {
+    return std::bit_ceil(opts_.capacity < 2 ? std::size_t{2} : opts_.capacity) + opts_.batch;
+  }
+
+ private:
+  static threaded_options clamp(threaded_options o) noexcept {
+    o.capacity = std::clamp<std::size_t>(o.capacity, 1, threaded_options::max_capacity);
+    o.batch = std::clamp<std::size_t>(o.batch, 1, threaded_options::max_batch);
+    return o;
+  }
+
+  step<value_type> take_from_chunk() {
+    if constexpr (moves_out_of_chunk()) return step<value_type>(value_type(std::ranges::iter_move(it_)));
+    else return step<value_type>(value_type(*it_));
+  }
+
+  void stop() noexcept {
+    if (!worker_.joinable()) return;
+    worker_.request_stop();
+    state_->ring.stop();  // wakes a worker blocked on a full ring
+    worker_.join();       // a worker inside a blocking call finishes that call first
+  }
+
+  std::optional<Factory> factory_;  // until the worker takes it
+  threaded_options opts_;
+  std::shared_ptr<state_type> state_;
+  std::span<item_type> span_;  // items read in place from the ring; the first pos_ are taken
+  std::size_t pos_ = 0;
+  [[no_unique_address]] typename chunk::iterator it_{};
+  [[no_unique_address]] typename chunk::sentinel end_{};
+  bool in_chunk_ = false;
+  std::jthread worker_;  // last: joined (by stop()) before the members above go
+};
+
+struct threaded_fn {
+  /// `threaded(factory, options)`: a source whose values a worker thread produces.
+  /// `factory` is called on the worker thread (with a `std::stop_token` if it takes one) and
+  /// returns a blocking range, or a callable whose `next()`-style call returns
+  /// `std::optional<V>` (empty: the end). An exception on the worker arrives as a failure
+  /// after every value produced before it.
+  ///
+  ///     auto lines = coflow::threaded([path] { return read_lines(path); });
+  ///     for (auto& line : coflow::block(lines)) use(line);
+  template <class F>
+  auto operator()(F factory, threaded_options options = {}) const {
+    if constexpr (!detail::threaded_factory<F>) {
+      static_assert(detail::always_false<F>,
+                    "coflow::threaded: the factory must be callable with no arguments (or with a "
+                    "std::stop_token) and return a range or a callable returning std::optional<V>");
+      return detail::ill_formed{};
+    } else {
+      return threaded_stage<F, false>{std::move(factory), options};
+    }
+  }
+};
+
+/// A threaded source: see `threaded_fn`.
+inline constexpr threaded_fn threaded{};
+
+struct threaded_chunks_fn {
+  /// `threaded_chunks(factory, options)`: like `threaded`, for a factory whose items are
+  /// chunks (ranges such as `std::vector<V>`, e.g. rows fetched many at a time). Each chunk
+  /// crosses the ring as one item; the flow gets the chunks' elements one by one.
+  /// (`threaded(factory)` over the same factory tunnels the chunks unchanged.)
+  ///
+  ///     auto rows = coflow::threaded_chunks([&] { return fetch_many(cursor, 500); });
+  template <class F>
+  auto operator()(F factory, threaded_options options = {}) const {
+    if constexpr (!detail::threaded_factory<F>) {
+      static_assert(detail::always_false<F>,
+                    "coflow::threaded_chunks: the factory must be callable with no arguments (or "
+                    "with a std::stop_token) and return a range or a callable returning "
+                    "std::optional<V>");
+      return detail::ill_formed{};
+    } else if constexpr (!std::ranges::input_range<detail::threaded_value_t<F>>) {
+      static_assert(detail::always_false<F>,
+                    "coflow::threaded_chunks: the factory's items are not chunks (ranges such as "
+                    "std::vector<V>); use coflow::threaded");
+      return detail::ill_formed{};
+    } else {
+      return threaded_stage<F, true>{std::move(factory), options};
+    }
+  }
+};
+
+/// A threaded source of chunks, flattened: see `threaded_chunks_fn`.
+inline constexpr threaded_chunks_fn threaded_chunks{};
+
+}  // namespace coflow
