@@ -16,6 +16,11 @@
 #include "coflow/stages/filter.hpp"
 #include "coflow/stages/map.hpp"
 #include "coflow/stages/zip.hpp"
+#include "coflow/stages/zip_longest.hpp"
+#include "coflow/stages/take.hpp"
+#include "coflow/stages/chunk.hpp"
+#include "coflow/stages/line_break.hpp"
+#include "coflow/stages/trap.hpp"
 
 #include "coflow/coro/generator.hpp"
 

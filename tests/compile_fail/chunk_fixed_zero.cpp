@@ -1,0 +1,11 @@
+// chunk with a compile-time size of 0.
+// expect: coflow::chunk: the chunk size must be at least 1
+#include <coflow/coflow.hpp>
+
+#include <string>
+#include <type_traits>
+#include <vector>
+
+int main() {
+  auto c = std::vector{1} | coflow::chunk(std::integral_constant<int, 0>{}); (void)c;
+}

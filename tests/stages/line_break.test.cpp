@@ -1,0 +1,99 @@
+#include <coflow/coflow.hpp>
+
+#include <gtest/gtest.h>
+
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+using coflow::cooperate;
+using strings = std::vector<std::string>;
+
+namespace {
+template <class S>
+strings lines_of(S&& s) {
+  strings out;
+  for (auto& l : coflow::block(std::forward<S>(s))) out.push_back(l);
+  return out;
+}
+}  // namespace
+
+TEST(LineBreak, JoinsChunksIntoLinesAcrossACooperate) {
+  auto lines = coflow::scripted<std::string>({"Hello ", "World\nHappy", cooperate{}, " Days", " Are Here\n"}) |
+               coflow::line_break('\n');
+  EXPECT_EQ(lines_of(std::move(lines)), (strings{"Hello World", "Happy Days Are Here"}));
+}
+
+TEST(LineBreak, CutsSeveralLinesFromOneChunkAndKeepsEmptyLines) {
+  auto lines = std::vector<std::string_view>{"a;b;;c", ";"} | coflow::line_break(';') | coflow::to_vector();
+  EXPECT_EQ(lines, (strings{"a", "b", "", "c"}));
+}
+
+TEST(LineBreak, ALineLongerThanTheLimitIsAFailureNamingTheLine) {
+  auto s = std::vector<std::string>{"short\nok\n", "0123456789", "0123456789\n"} | coflow::line_break('\n', 16);
+  EXPECT_EQ(*s.next(), "short");
+  EXPECT_EQ(*s.next(), "ok");
+  auto f = s.next();
+  ASSERT_TRUE(f.is_failure());
+  EXPECT_TRUE(f.error().is<std::length_error>());
+  EXPECT_EQ(f.error().message(), "coflow::line_break: line 3 is longer than 16 bytes");
+  EXPECT_TRUE(s.next().is_done());
+}
+
+TEST(LineBreak, AnOverlongLineFailsBeforeItsDelimiterArrives) {
+  // An endless line without delimiter: the failure comes once the limit is passed, so the
+  // stage does not buffer the whole stream.
+  std::size_t pulled = 0;
+  auto endless = coflow::iota(0) | coflow::map([&](int) {
+                   ++pulled;
+                   return std::string(10, 'x');
+                 });
+  auto s = std::move(endless) | coflow::line_break('\n', 100);
+  EXPECT_THROW(lines_of(std::move(s)), std::length_error);
+  EXPECT_EQ(pulled, 11u);
+
+  auto exact = std::vector<std::string>{std::string(16, 'y') + "\n"} | coflow::line_break('\n', 16) | coflow::to_vector();
+  EXPECT_EQ(exact, strings{std::string(16, 'y')});
+}
+
+TEST(LineBreak, TrailingTextIsAFailureUnlessATrailerIsAllowed) {
+  auto strict = std::vector<std::string>{"one\ntw", "o"} | coflow::line_break();
+  EXPECT_EQ(*strict.next(), "one");
+  auto f = strict.next();
+  ASSERT_TRUE(f.is_failure());
+  EXPECT_TRUE(f.error().is<std::runtime_error>());
+  EXPECT_NE(f.error().message().find("coflow::line_break: the text ends with 3 bytes without a line break (line 2)"),
+            std::string::npos)
+      << f.error().message();
+
+  auto lenient = std::vector<std::string>{"one\ntw", "o"} | coflow::line_break('\n', 1024, true) | coflow::to_vector();
+  EXPECT_EQ(lenient, (strings{"one", "two"}));
+
+  // Text that ends with the delimiter has no trailer to complain about.
+  EXPECT_EQ(std::vector<std::string>{"x\n"} | coflow::line_break() | coflow::to_vector(), strings{"x"});
+}
+
+TEST(LineBreak, ForwardsUpstreamFailures) {
+  auto s = coflow::scripted<std::string>({"a\nb", coflow::failure::make(std::ios_base::failure("read"))}) |
+           coflow::line_break();
+  EXPECT_EQ(*s.next(), "a");
+  auto f = s.next();
+  ASSERT_TRUE(f.is_failure());
+  EXPECT_TRUE(f.error().is<std::ios_base::failure>());
+}
+
+TEST(LineBreak, AcceptsAnyTextValueType) {
+  auto lines = std::vector<const char*>{"p\nq", "\n"} | coflow::line_break() | coflow::to_vector();
+  EXPECT_EQ(lines, (strings{"p", "q"}));
+}
+
+TEST(LineBreak, StaticProperties) {
+  using plain = decltype(std::vector<std::string>{} | coflow::line_break());
+  using coop = decltype(coflow::scripted<std::string>({}) | coflow::line_break());
+  static_assert(!coflow::can_cooperate_v<plain>);
+  static_assert(coflow::can_cooperate_v<coop>);
+  static_assert(std::is_same_v<plain::value_type, std::string>);
+  static_assert(plain::stage_name == "line_break");
+  SUCCEED();
+}
