@@ -12,15 +12,13 @@
 #include "coflow/sources/iota.hpp"
 #include "coflow/sources/just.hpp"
 #include "coflow/sources/scripted.hpp"
+#include "coflow/sources/callback.hpp"
 
 #include "coflow/stages/filter.hpp"
 #include "coflow/stages/map.hpp"
+#include "coflow/stages/merge.hpp"
+#include "coflow/stages/concurrent.hpp"
 #include "coflow/stages/zip.hpp"
-#include "coflow/stages/zip_longest.hpp"
-#include "coflow/stages/take.hpp"
-#include "coflow/stages/chunk.hpp"
-#include "coflow/stages/line_break.hpp"
-#include "coflow/stages/trap.hpp"
 
 #include "coflow/coro/generator.hpp"
 

@@ -1,0 +1,10 @@
+// `a | concurrent(b)`: b is checked where concurrent(b) is written.
+// expect: coflow::concurrent: a branch is neither a stage nor a range
+#include <coflow/stages/concurrent.hpp>
+
+#include <vector>
+
+int main() {
+  auto c = coflow::from(std::vector{1, 2}) | coflow::concurrent('x');
+  (void)c;
+}
