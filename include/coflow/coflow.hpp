@@ -19,6 +19,11 @@
 #include "coflow/stages/merge.hpp"
 #include "coflow/stages/concurrent.hpp"
 #include "coflow/stages/zip.hpp"
+#include "coflow/stages/zip_longest.hpp"
+#include "coflow/stages/take.hpp"
+#include "coflow/stages/chunk.hpp"
+#include "coflow/stages/line_break.hpp"
+#include "coflow/stages/trap.hpp"
 
 #include "coflow/coro/generator.hpp"
 
