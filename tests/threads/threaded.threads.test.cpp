@@ -153,12 +153,13 @@ TEST(Threaded, AWorkerBlockedOnAFullRingIsWokenAndJoinedOnDrop) {
 }
 
 TEST(Threaded, AFactoryTakingAStopTokenSeesTheStop) {
-  std::atomic<bool> saw_stop{false};
+  std::atomic<bool> blocking{false}, saw_stop{false};
   {
     auto b = coflow::block(coflow::threaded([&](std::stop_token st) {
       // One value, then a blocking call that gives up when the stop is requested.
-      return [&saw_stop, st, i = 0]() mutable -> std::optional<int> {
+      return [&, st, i = 0]() mutable -> std::optional<int> {
         if (i == 0) return i++;
+        blocking = true;
         while (!st.stop_requested()) std::this_thread::sleep_for(1ms);
         saw_stop = true;
         return std::nullopt;
@@ -166,7 +167,8 @@ TEST(Threaded, AFactoryTakingAStopTokenSeesTheStop) {
     }));
     auto it = b.begin();
     EXPECT_EQ(*it, 0);
-  }
+    ASSERT_TRUE(eventually([&] { return blocking.load(); }));
+  }  // the drop requests the stop and joins
   EXPECT_TRUE(saw_stop);
 }
 
