@@ -1,6 +1,7 @@
 #include <coflow/sources/callback.hpp>
 
 #include <coflow/control/block.hpp>
+#include <coflow/scheduling/scheduler.hpp>
 
 #include <gtest/gtest.h>
 
@@ -111,6 +112,21 @@ TEST(CallbackThreads, DroppingTheStageWhileAThreadPushesIsSafe) {
   }
   producer.join();  // the push loop ends: pushes are refused once the stage is gone
   EXPECT_FALSE(feed.push(2));
+}
+
+TEST(CallbackThreads, AScheduledFlowSleepsUntilAPushFromAnotherThreadWakesIt) {
+  coflow::scheduler sched;
+  auto [feed, stage] = coflow::make_callback<std::string>();
+  auto got = sched.spawn(std::move(stage));
+  std::thread producer{[feed = feed] {
+    std::this_thread::sleep_for(20ms);
+    feed.push("x");
+    feed.push("y");
+    feed.finish();
+  }};
+  sched.run();  // waits, blocked, for the wake-up from the producer
+  producer.join();
+  EXPECT_EQ(got.value(), (std::vector<std::string>{"x", "y"}));
 }
 
 }  // namespace
