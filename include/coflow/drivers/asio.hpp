@@ -214,25 +214,32 @@ auto spawn(Ctx&& ctx, X&& flow, K&& k) {
 ///     std::future<std::vector<int>> f = coflow::asio::async_run(ctx, flow, boost::asio::use_future);
 template <class Ctx, class X, class Token>
 auto async_run(Ctx&& ctx, X&& flow, Token&& token) {
-  static_assert(coflow::detail::stage_like<X>, "coflow::asio::async_run: the flow is neither a stage nor a range");
-  using S = coflow::detail::as_stage_t<X>;
-  using R = std::vector<stored_value_t<S>>;
-  auto ex = detail::executor_of(ctx);
-  return boost::asio::async_initiate<Token, void(std::exception_ptr, R)>(
-      [ex](auto handler, auto&& s) {
-        using H = decltype(handler);
-        deferred<R> d = asio::spawn(ex, S(std::move(s)));
-        auto h = std::make_shared<H>(std::move(handler));
-        auto work = std::make_shared<boost::asio::executor_work_guard<boost::asio::associated_executor_t<H, decltype(ex)>>>(
-            boost::asio::get_associated_executor(*h, ex));
-        d.both([h, work](const deferred<R>& r) {
-          std::exception_ptr e = r.failed() ? r.error().exception() : nullptr;
-          R v = r.succeeded() ? r.value() : R{};
-          boost::asio::dispatch(work->get_executor(), [h, e, v = std::move(v)]() mutable { std::move(*h)(e, std::move(v)); });
-          work->reset();
-        });
-      },
-      token, S(coflow::detail::as_stage(std::forward<X>(flow))));
+  if constexpr (!coflow::detail::stage_like<X>) {
+    static_assert(coflow::detail::always_false<X>,
+                  "coflow::asio::async_run: the flow is neither a stage nor a range");
+    return coflow::detail::ill_formed{};
+  } else {
+    using S = coflow::detail::as_stage_t<X>;
+    using R = std::vector<stored_value_t<S>>;
+    auto ex = detail::executor_of(ctx);
+    return boost::asio::async_initiate<Token, void(std::exception_ptr, R)>(
+        [ex](auto handler, auto&& s) {
+          using H = decltype(handler);
+          using work_t = boost::asio::executor_work_guard<boost::asio::associated_executor_t<H, decltype(ex)>>;
+          deferred<R> d = asio::spawn(ex, S(std::move(s)));
+          auto h = std::make_shared<H>(std::move(handler));
+          auto work = std::make_shared<work_t>(boost::asio::get_associated_executor(*h, ex));
+          d.both([h, work](const deferred<R>& r) {
+            std::exception_ptr e = r.failed() ? r.error().exception() : nullptr;
+            R v = r.succeeded() ? r.value() : R{};
+            // The handler runs on its own executor, as Asio's rules ask.
+            boost::asio::dispatch(work->get_executor(),
+                                  [h, e, v = std::move(v)]() mutable { std::move(*h)(e, std::move(v)); });
+            work->reset();
+          });
+        },
+        token, S(coflow::detail::as_stage(std::forward<X>(flow))));
+  }
 }
 
 /// A pending `call_later` on an io_context; `cancel()` it on the io_context's thread.

@@ -1,0 +1,9 @@
+// Spawning something that is neither a stage nor a range on an io_context.
+// expect: coflow::asio::spawn: the flow is neither a stage nor a range
+#include <coflow/asio.hpp>
+
+int main() {
+  boost::asio::io_context ctx;
+  auto d = coflow::asio::spawn(ctx, 42);
+  (void)d;
+}

@@ -1,0 +1,9 @@
+// Spawning something that is neither a stage nor a range on the scheduler.
+// expect: coflow::scheduler::spawn: the flow is neither a stage nor a range
+#include <coflow/scheduling/scheduler.hpp>
+
+int main() {
+  coflow::scheduler s;
+  auto d = s.spawn(42);
+  (void)d;
+}
