@@ -47,11 +47,10 @@ class sched_task : public waker::target, public std::enable_shared_from_this<sch
   wake_state state;
   std::shared_ptr<sched_core> core;
   waker self;  // installed around each pull; dropped when the task finishes (breaks the cycle)
-  std::uint32_t gen = 0;             // bumped at every turn: tells stale timer entries apart
+  std::uint32_t gen = 0;             // bumped at every timer sleep: tells stale entries apart
   std::size_t index = 0;             // position in the scheduler's registry
   bool is_call;                      // a `call_later` entry, not a flow
   bool timer_armed = false;          // a live timer entry refers to this task
-  bool running = false;
   bool cancel_requested = false;     // cancelled from inside its own turn
   bool finished = false;
 };
@@ -161,7 +160,7 @@ class scheduler {
  public:
   using clock = std::chrono::steady_clock;
 
-  scheduler() : core_{std::make_shared<detail::sched_core>(this)} { ring_.resize(16); }
+  scheduler() : core_{std::make_shared<detail::sched_core>(this)}, ring_{new detail::sched_task*[16]}, mask_{15} {}
   scheduler(const scheduler&) = delete;
   scheduler& operator=(const scheduler&) = delete;
 
@@ -179,6 +178,7 @@ class scheduler {
       woken.swap(core_->woken);
       calls.swap(core_->calls);
     }
+    std::erase_if(tasks, [](const auto& t) { return t->finished; });
     for (auto& t : tasks) {
       t->finished = true;
       t->state.finish();
@@ -187,7 +187,6 @@ class scheduler {
     }
     for (auto& t : tasks) t->errback_cancelled();
     timers_.clear();
-    ring_.clear();
   }
 
   /// Runs `flow` on this scheduler; its deferred fires with its values (see `spawn_options`).
@@ -269,7 +268,7 @@ class scheduler {
   }
 
   /// Flows spawned and not finished (running, queued, sleeping or parked).
-  [[nodiscard]] std::size_t flows() const noexcept { return registry_.size(); }
+  [[nodiscard]] std::size_t flows() const noexcept { return live_flows_; }
 
  private:
   friend class timer_handle;
@@ -301,25 +300,35 @@ class scheduler {
     });
     t->index = registry_.size();
     registry_.push_back(t);
-    push_ready(std::move(t));
+    ++live_flows_;
+    push_ready(t.get());
     return d;
   }
 
   void cancel_task(detail::sched_task& t) {
     if (t.finished) return;
-    if (t.running) t.cancel_requested = true;
+    if (&t == current_) t.cancel_requested = true;
     else finish_task(t);
   }
 
+  // May free `t` (unless the caller holds it): the registry owns the flows.
   void finish_task(detail::sched_task& t) {
     t.finished = true;
-    t.state.finish();
     if (t.timer_armed) {
       t.timer_armed = false;
       --live_timers_;
     }
+    --live_flows_;
+    // Queued (owned, not running) means the run queue or the inbox still points at it: those
+    // unregister it when they drop it.
+    const bool queued = !t.state.is_idle() && &t != current_;
+    t.state.finish();
     t.release_flow();
     t.self = waker{};
+    if (!queued) unregister(t);
+  }
+
+  void unregister(detail::sched_task& t) {
     std::size_t i = t.index;
     if (i < registry_.size() && registry_[i].get() == &t) {
       std::shared_ptr<detail::sched_task> keep = std::move(registry_[i]);
@@ -331,22 +340,24 @@ class scheduler {
     }
   }
 
-  // The run queue: a ring of tasks (moving a shared_ptr costs no atomic operation).
-  void push_ready(std::shared_ptr<detail::sched_task> t) {
-    if (count_ == ring_.size()) grow();
-    ring_[(head_ + count_) & (ring_.size() - 1)] = std::move(t);
+  // The run queue: a ring of plain pointers (the registry owns the tasks; a task finished
+  // while queued stays registered until the ring drops it).
+  void push_ready(detail::sched_task* t) {
+    if (count_ > mask_) [[unlikely]] grow();
+    ring_[(head_ + count_) & mask_] = t;
     ++count_;
   }
-  std::shared_ptr<detail::sched_task> pop_ready() noexcept {
-    std::shared_ptr<detail::sched_task> t = std::move(ring_[head_]);
-    head_ = (head_ + 1) & (ring_.size() - 1);
+  detail::sched_task* pop_ready() noexcept {
+    detail::sched_task* t = ring_[head_];
+    head_ = (head_ + 1) & mask_;
     --count_;
     return t;
   }
-  void grow() {
-    std::vector<std::shared_ptr<detail::sched_task>> bigger(ring_.size() * 2);
-    for (std::size_t i = 0; i < count_; ++i) bigger[i] = std::move(ring_[(head_ + i) & (ring_.size() - 1)]);
+  [[gnu::noinline]] void grow() {
+    std::unique_ptr<detail::sched_task*[]> bigger{new detail::sched_task*[2 * (mask_ + 1)]};
+    for (std::size_t i = 0; i < count_; ++i) bigger[i] = ring_[(head_ + i) & mask_];
     ring_ = std::move(bigger);
+    mask_ = 2 * mask_ + 1;
     head_ = 0;
   }
 
@@ -386,8 +397,10 @@ class scheduler {
       woken.swap(core_->woken);
       core_->attention.store(false, std::memory_order_relaxed);
     }
-    for (auto& t : woken)
-      if (!t->finished) push_ready(std::move(t));
+    for (auto& t : woken) {
+      if (!t->finished) push_ready(t.get());  // the registry holds it
+      else unregister(*t);
+    }
     for (auto& f : calls) f();
   }
 
@@ -400,7 +413,7 @@ class scheduler {
       if (count_ > 0 || stop_) return true;
       std::unique_lock lock{core_->m};
       if (!core_->calls.empty() || !core_->woken.empty()) continue;
-      if (registry_.empty() && live_timers_ == 0) return false;
+      if (live_flows_ == 0 && live_timers_ == 0) return false;
       core_->sleeping = true;
       if (live_timers_ > 0) core_->cv.wait_until(lock, timers_.front().when);
       else core_->cv.wait(lock);
@@ -426,58 +439,60 @@ class scheduler {
         if (!timers_.empty()) fire_timers(clock::now());
         continue;
       }
-      std::shared_ptr<detail::sched_task> t = pop_ready();
-      if (t->finished) continue;
-      ++t->gen;
+      detail::sched_task* t = pop_ready();
+      if (t->finished) [[unlikely]] {
+        unregister(*t);
+        continue;
+      }
       if (t->timer_armed) {  // woken before its timer: the heap entry is now stale
         t->timer_armed = false;
         --live_timers_;
       }
-      t->running = true;
+      current_ = t;  // until the end of the switch: finish_task then knows t is not queued
       detail::turn r = t->resume();
-      t->running = false;
-      if (t->cancel_requested) [[unlikely]] {
-        finish_task(*t);
-        continue;
-      }
+      if (t->cancel_requested) [[unlikely]] r.kind = detail::turn::finished;
       switch (r.kind) {
         case detail::turn::again:
-          push_ready(std::move(t));
+          push_ready(t);
           break;
         case detail::turn::park:
-          if (!t->state.try_idle()) push_ready(std::move(t));
+          if (!t->state.try_idle()) push_ready(t);
           break;
         case detail::turn::sleep:
           if (!t->state.try_idle()) {
-            push_ready(std::move(t));
+            push_ready(t);
           } else {
             t->timer_armed = true;
+            ++t->gen;
             ++live_timers_;
-            std::uint32_t gen = t->gen;
-            push_timer(clock::now() + r.timeout, std::move(t), gen);
+            push_timer(clock::now() + r.timeout, t->shared_from_this(), t->gen);
           }
           break;
         case detail::turn::finished:
           finish_task(*t);
           break;
       }
+      current_ = nullptr;
     }
     stop_ = false;
   }
 
   std::shared_ptr<detail::sched_core> core_;
-  std::vector<std::shared_ptr<detail::sched_task>> ring_;
+  std::unique_ptr<detail::sched_task*[]> ring_;
+  std::size_t mask_;
   std::size_t head_ = 0, count_ = 0;
   std::vector<timer_entry> timers_;
   std::uint64_t seq_ = 0;
   std::size_t live_timers_ = 0;  // call_later entries pending + flows asleep on a timer
-  std::vector<std::shared_ptr<detail::sched_task>> registry_;  // unfinished flows
+  std::vector<std::shared_ptr<detail::sched_task>> registry_;  // owns the flows
+  std::size_t live_flows_ = 0;                                  // unfinished ones
+  detail::sched_task* current_ = nullptr;  // the task whose turn it is
   bool stop_ = false;
 };
 
 inline void detail::sched_task::wake() noexcept {
   if (!state.wake()) return;
-  if (running_core == core.get()) core->owner->push_ready(shared_from_this());
+  if (running_core == core.get()) core->owner->push_ready(this);  // its registry holds it
   else core->post_woken(shared_from_this());
 }
 

@@ -1,0 +1,226 @@
+// Switch cost of the coflow scheduler and of the Asio driver against hand-written state
+// machines and bare C++20 coroutines, all resumed round-robin; and the cost of timers.
+//
+//   bench_scheduler --benchmark_filter=Switch   (1,000 flows x 10,000 cooperate{0} each)
+//   bench_scheduler --benchmark_filter=Timers   (100,000 pending timers)
+#include <coflow/asio.hpp>
+#include <coflow/coro/generator.hpp>
+#include <coflow/scheduling/scheduler.hpp>
+
+#include <boost/asio/io_context.hpp>
+
+#include <benchmark/benchmark.h>
+
+#include <algorithm>
+#include <chrono>
+#include <coroutine>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <queue>
+#include <random>
+#include <vector>
+
+namespace {
+
+void switch_counter(benchmark::State& state) {
+  const double switches = static_cast<double>(state.range(0)) * static_cast<double>(state.range(1));
+  state.counters["per_switch"] =
+      benchmark::Counter(switches, benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
+}
+
+// (a) Hand-written state machines: `resume()` returns false when done; a deque round-robin.
+struct hand_task {
+  virtual bool resume() = 0;
+  virtual ~hand_task() = default;
+};
+struct hand_yielder final : hand_task {
+  explicit hand_yielder(std::int64_t n) : left{n} {}
+  bool resume() override {
+    benchmark::DoNotOptimize(left);
+    return --left > 0;
+  }
+  std::int64_t left;
+};
+
+void SwitchHandStateMachines(benchmark::State& state) {
+  const auto flows = state.range(0), yields = state.range(1);
+  for (auto _ : state) {
+    std::vector<std::unique_ptr<hand_task>> tasks;
+    std::deque<hand_task*> queue;
+    for (std::int64_t i = 0; i < flows; ++i) {
+      tasks.push_back(std::make_unique<hand_yielder>(yields));
+      queue.push_back(tasks.back().get());
+    }
+    while (!queue.empty()) {
+      hand_task* t = queue.front();
+      queue.pop_front();
+      if (t->resume()) queue.push_back(t);
+    }
+  }
+  switch_counter(state);
+}
+
+// (b) Bare C++20 coroutines, resumed round-robin by a deque of handles.
+struct bare_coro {
+  struct promise_type {
+    bare_coro get_return_object() { return {std::coroutine_handle<promise_type>::from_promise(*this)}; }
+    std::suspend_always initial_suspend() noexcept { return {}; }
+    std::suspend_always final_suspend() noexcept { return {}; }
+    void return_void() noexcept {}
+    void unhandled_exception() { throw; }
+  };
+  std::coroutine_handle<promise_type> h;
+};
+bare_coro bare_yielder(std::int64_t n) {
+  for (std::int64_t i = 0; i < n; ++i) {
+    benchmark::DoNotOptimize(i);
+    co_await std::suspend_always{};
+  }
+}
+
+void SwitchBareCoroutines(benchmark::State& state) {
+  const auto flows = state.range(0), yields = state.range(1);
+  for (auto _ : state) {
+    std::deque<std::coroutine_handle<>> queue;
+    for (std::int64_t i = 0; i < flows; ++i) queue.push_back(bare_yielder(yields).h);
+    while (!queue.empty()) {
+      std::coroutine_handle<> h = queue.front();
+      queue.pop_front();
+      h.resume();
+      if (h.done()) h.destroy();
+      else queue.push_back(h);
+    }
+  }
+  switch_counter(state);
+}
+
+// coflow: a stage that gives `cooperate{0}` n times, then ends.
+struct coflow_yielder {
+  using value_type = int;
+  static constexpr bool can_cooperate = true;
+  static constexpr std::string_view stage_name = "yielder";
+  using upstreams = decltype(boost::hana::tuple_t<>);
+  std::int64_t left;
+  coflow::step<int> next() {
+    benchmark::DoNotOptimize(left);
+    if (--left <= 0) return coflow::done;
+    return coflow::cooperate{};
+  }
+};
+
+void SwitchCoflowScheduler(benchmark::State& state) {
+  const auto flows = state.range(0), yields = state.range(1);
+  for (auto _ : state) {
+    coflow::scheduler s;
+    for (std::int64_t i = 0; i < flows; ++i) s.spawn(coflow_yielder{yields});
+    s.run();
+  }
+  switch_counter(state);
+}
+
+// The same flows written as coflow generators (a coroutine frame each, pulled by the scheduler).
+coflow::generator<int> generator_yielder(std::int64_t n) {
+  for (std::int64_t i = 1; i < n; ++i) co_yield coflow::cooperate{};
+}
+
+void SwitchCoflowSchedulerGenerators(benchmark::State& state) {
+  const auto flows = state.range(0), yields = state.range(1);
+  for (auto _ : state) {
+    coflow::scheduler s;
+    for (std::int64_t i = 0; i < flows; ++i) s.spawn(generator_yielder(yields));
+    s.run();
+  }
+  switch_counter(state);
+}
+
+void SwitchCoflowAsio(benchmark::State& state) {
+  const auto flows = state.range(0), yields = state.range(1);
+  for (auto _ : state) {
+    boost::asio::io_context ctx{1};
+    for (std::int64_t i = 0; i < flows; ++i) coflow::asio::spawn(ctx, coflow_yielder{yields});
+    ctx.run();
+  }
+  switch_counter(state);
+}
+
+#define COFLOW_SWITCH_ARGS ->Args({1000, 10000})->Args({1000, 100})->Unit(benchmark::kMillisecond)
+BENCHMARK(SwitchHandStateMachines) COFLOW_SWITCH_ARGS;
+BENCHMARK(SwitchBareCoroutines) COFLOW_SWITCH_ARGS;
+BENCHMARK(SwitchCoflowScheduler) COFLOW_SWITCH_ARGS;
+BENCHMARK(SwitchCoflowSchedulerGenerators) COFLOW_SWITCH_ARGS;
+BENCHMARK(SwitchCoflowAsio) COFLOW_SWITCH_ARGS;
+
+// Timers: insert n timers with shuffled deadlines (all due by the time they are fired), then
+// fire them all, in deadline order.
+std::vector<std::chrono::nanoseconds> shuffled_delays(std::int64_t n) {
+  std::vector<std::chrono::nanoseconds> d;
+  for (std::int64_t i = 0; i < n; ++i) d.emplace_back(i);
+  std::shuffle(d.begin(), d.end(), std::mt19937{42});
+  return d;
+}
+
+void timer_counter(benchmark::State& state) {
+  state.counters["per_timer"] = benchmark::Counter(static_cast<double>(state.range(0)),
+                                                   benchmark::Counter::kIsIterationInvariantRate |
+                                                       benchmark::Counter::kInvert);
+}
+
+void TimersPriorityQueue(benchmark::State& state) {
+  using clock = std::chrono::steady_clock;
+  struct entry {
+    clock::time_point when;
+    std::uint64_t seq;
+    std::function<void()> fn;
+    bool operator>(const entry& o) const { return when != o.when ? when > o.when : seq > o.seq; }
+  };
+  const auto delays = shuffled_delays(state.range(0));
+  std::int64_t fired = 0;
+  for (auto _ : state) {
+    std::priority_queue<entry, std::vector<entry>, std::greater<>> q;
+    std::uint64_t seq = 0;
+    const auto now = clock::now();
+    for (auto d : delays) q.push({now + d, seq++, [&fired] { ++fired; }});
+    while (!q.empty()) {
+      if (q.top().when > clock::now()) continue;  // never taken: all are due
+      std::function<void()> f = std::move(const_cast<entry&>(q.top()).fn);
+      q.pop();
+      f();
+    }
+  }
+  benchmark::DoNotOptimize(fired);
+  timer_counter(state);
+}
+
+void TimersCoflowScheduler(benchmark::State& state) {
+  const auto delays = shuffled_delays(state.range(0));
+  std::int64_t fired = 0;
+  for (auto _ : state) {
+    coflow::scheduler s;
+    for (auto d : delays) s.call_later(d, [&fired] { ++fired; });
+    s.run();
+  }
+  benchmark::DoNotOptimize(fired);
+  timer_counter(state);
+}
+
+void TimersCoflowAsio(benchmark::State& state) {
+  const auto delays = shuffled_delays(state.range(0));
+  std::int64_t fired = 0;
+  for (auto _ : state) {
+    boost::asio::io_context ctx{1};
+    for (auto d : delays) coflow::asio::call_later(ctx, d, [&fired] { ++fired; });
+    ctx.run();
+  }
+  benchmark::DoNotOptimize(fired);
+  timer_counter(state);
+}
+
+BENCHMARK(TimersPriorityQueue)->Arg(100000)->Unit(benchmark::kMillisecond);
+BENCHMARK(TimersCoflowScheduler)->Arg(100000)->Unit(benchmark::kMillisecond);
+BENCHMARK(TimersCoflowAsio)->Arg(100000)->Unit(benchmark::kMillisecond);
+
+}  // namespace
+
+BENCHMARK_MAIN();
