@@ -33,3 +33,7 @@
 #include "coflow/sinks/to_vector.hpp"
 
 #include "coflow/control/block.hpp"
+
+#include "coflow/scheduling/deferred.hpp"
+#include "coflow/scheduling/scheduler.hpp"
+#include "coflow/scheduling/spawn.hpp"
