@@ -61,9 +61,8 @@ class zip_stage {
     requires(!can_cooperate && drivable<first_t>)
   void drive(G&& g) {
     if (ended_) return;
-    boost::hana::at_c<0>(branches_).drive([&](auto&& v) -> bool {
-      return drive_round(g, std::forward<decltype(v)>(v), std::make_index_sequence<n - 1>{});
-    });
+    boost::hana::at_c<0>(branches_).drive(
+        [&](auto&& v) -> bool { return drive_pull<1>(g, std::forward<decltype(v)>(v)); });
   }
 
   /// `a | zip(b, c)` is `zip(a, b, c)`: a zip on the right of `|` takes the left side as
@@ -111,17 +110,21 @@ class zip_stage {
     return out;
   }
 
-  template <class G, class V, std::size_t... I>
-  bool drive_round(G& g, V&& first, std::index_sequence<I...>) {
-    std::optional<step<value_type>> stop;
-    if (!(pull_branch<I + 1>(stop) && ...)) {
-      end();
-      if (stop->is_failure()) stop->error().rethrow();
-      return false;
+  // One round of `drive`: pulls branches I.. (none can cooperate, so nothing is kept between
+  // rounds) and hands the tuple to `g`. The pulled steps live in this call chain.
+  template <std::size_t I, class G, class... Got>
+  bool drive_pull(G& g, Got&&... got) {
+    if constexpr (I == n) {
+      return g(value_type{std::forward<Got>(got)...});
+    } else {
+      auto s = boost::hana::at_c<I>(branches_).next();
+      if (!s.has_value()) {
+        end();
+        if (s.is_failure()) s.error().rethrow();
+        return false;
+      }
+      return drive_pull<I + 1>(g, std::forward<Got>(got)..., *std::move(s));
     }
-    value_type out{std::forward<V>(first), *std::move(*boost::hana::at_c<I + 1>(held_))...};
-    (boost::hana::at_c<I + 1>(held_).reset(), ...);
-    return g(std::move(out));
   }
 
   void end() {
