@@ -37,3 +37,6 @@
 #include "coflow/scheduling/deferred.hpp"
 #include "coflow/scheduling/scheduler.hpp"
 #include "coflow/scheduling/spawn.hpp"
+
+#include "coflow/threads/spsc_ring.hpp"
+#include "coflow/threads/threaded.hpp"
