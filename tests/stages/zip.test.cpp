@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <functional>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <tuple>
@@ -153,4 +154,18 @@ TEST(Map, OverSeveralStagesCallsTheFunctionWithTheUnpackedTuple) {
   // One stage: the same as `a | map(f)`.
   auto doubled = coflow::map([](int i) { return 2 * i; }, std::vector{1, 2}) | coflow::to_vector();
   EXPECT_EQ(doubled, (std::vector<int>{2, 4}));
+}
+
+TEST(Zip, ComposesWithOtherStagesOnBothSides) {
+  auto firsts = coflow::zip(coflow::iota(1), std::vector<std::string>{"a", "b", "c"}) |
+                coflow::map([](auto t) { return std::get<1>(t) + std::to_string(std::get<0>(t)); }) |
+                coflow::take(2) | coflow::to_vector();
+  EXPECT_EQ(firsts, (std::vector<std::string>{"a1", "b2"}));
+
+  // Move-only values are moved through the tuple.
+  auto owned = coflow::zip(coflow::iota(0) | coflow::map([](int i) { return std::make_unique<int>(i); }),
+                           std::vector{7, 8}) |
+               coflow::to_vector();
+  ASSERT_EQ(owned.size(), 2u);
+  EXPECT_EQ(*std::get<0>(owned[1]), 1);
 }
