@@ -236,3 +236,10 @@ TEST(Threaded, StatesItsProperties) {
   static_assert(!coflow::detail::threaded_factory<decltype([] { return 42; })>);
   static_assert(coflow::detail::threaded_factory<decltype([](std::stop_token) { return std::vector<int>{}; })>);
 }
+
+TEST(Threaded, AMovedFromStageIsEmpty) {
+  auto a = coflow::threaded([] { return std::vector<int>{1, 2}; });
+  auto b = std::move(a);
+  EXPECT_TRUE(a.next().is_done());  // NOLINT(bugprone-use-after-move): that is the point
+  EXPECT_EQ(collect(std::move(b)), (std::vector{1, 2}));
+}

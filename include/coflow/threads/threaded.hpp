@@ -220,9 +220,9 @@ void run_worker(std::stop_token st, Factory& factory, threaded_state<V>& s, std:
 /// The stage of `threaded(factory)` (and, with `Flatten`, of `threaded_chunks(factory)`).
 ///
 /// The worker thread starts on the first pull (or at construction with `options.eager`), calls
-/// `factory` there, and pushes what it produces through an `spsc_ring` in batches. The flow
-/// side takes values from the ring; when it is empty it parks and the worker wakes it when it
-/// publishes. Dropping the stage stops the worker (its `std::stop_token` is requested, a worker
+/// `factory` there, and pushes what it produces through an `spsc_ring` as soon as it has it
+/// (see `run_worker`). The flow side reads what is ready in place and frees it in batches;
+/// when the ring is empty it parks and the worker wakes it when it publishes. Dropping the stage stops the worker (its `std::stop_token` is requested, a worker
 /// blocked on a full ring is woken) and joins it.
 template <class Factory, bool Flatten>
 class threaded_stage {
@@ -249,7 +249,19 @@ class threaded_stage {
   threaded_stage(Factory f, threaded_options o) : factory_{std::in_place, std::move(f)}, opts_{clamp(o)} {
     if (opts_.eager) start();
   }
-  threaded_stage(threaded_stage&&) noexcept(std::is_nothrow_move_constructible_v<Factory>) = default;
+  // A moved-from stage is empty: pulling it gives `done`, dropping it does nothing.
+  threaded_stage(threaded_stage&& o) noexcept(std::is_nothrow_move_constructible_v<Factory>)
+      : factory_{std::move(o.factory_)},
+        opts_{o.opts_},
+        state_{std::move(o.state_)},
+        span_{std::exchange(o.span_, {})},
+        pos_{std::exchange(o.pos_, 0)},
+        it_{std::move(o.it_)},
+        end_{std::move(o.end_)},
+        in_chunk_{std::exchange(o.in_chunk_, false)},
+        worker_{std::move(o.worker_)} {
+    o.factory_.reset();
+  }
   threaded_stage& operator=(threaded_stage&&) = delete;
   ~threaded_stage() { stop(); }
 
