@@ -79,6 +79,45 @@ void filter_map_fold_std_views(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * count));
 }
 
+void zip_sum_of_products_hand_loop(benchmark::State& state) {
+  const auto &a = input(0), &b = input(1);
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(a.data());
+    std::int64_t sum = 0;
+    for (std::size_t i = 0; i < count; ++i) sum += a[i] * b[i];
+    benchmark::DoNotOptimize(sum);
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * count));
+}
+
+void zip_sum_of_products_coflow(benchmark::State& state) {
+  const auto &a = input(0), &b = input(1);
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(a.data());
+    std::int64_t sum = coflow::zip(a, b) | coflow::fold(std::int64_t{0}, [](std::int64_t acc, auto ab) {
+                         return acc + std::get<0>(ab) * std::get<1>(ab);
+                       });
+    benchmark::DoNotOptimize(sum);
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * count));
+}
+
+void zip_sum_of_products_range_v3(benchmark::State& state) {
+  const auto &a = input(0), &b = input(1);
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(a.data());
+    std::int64_t sum = ranges::accumulate(ranges::views::zip(a, b), std::int64_t{0}, [](std::int64_t acc, auto ab) {
+      return acc + std::get<0>(ab) * std::get<1>(ab);
+    });
+    benchmark::DoNotOptimize(sum);
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * count));
+}
+
+BENCHMARK(zip_sum_of_products_hand_loop)->Unit(benchmark::kMillisecond);
+BENCHMARK(zip_sum_of_products_coflow)->Unit(benchmark::kMillisecond);
+BENCHMARK(zip_sum_of_products_range_v3)->Unit(benchmark::kMillisecond);
+
 BENCHMARK(filter_map_fold_hand_loop)->Unit(benchmark::kMillisecond);
 BENCHMARK(filter_map_fold_coflow)->Unit(benchmark::kMillisecond);
 BENCHMARK(filter_map_fold_range_v3)->Unit(benchmark::kMillisecond);
