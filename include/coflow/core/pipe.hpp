@@ -34,6 +34,8 @@ struct closure_base {
   friend constexpr auto operator|(L&& lhs, D rhs) {
     if constexpr (pipe_closure<L>) {
       return detail::composed_closure<std::remove_cvref_t<L>, D>{std::forward<L>(lhs), std::move(rhs)};
+    } else if constexpr (std::is_same_v<std::remove_cvref_t<L>, detail::ill_formed>) {
+      return detail::ill_formed{};  // an earlier stage's check failed and said why
     } else if constexpr (!detail::stage_like<L>) {
       static_assert(detail::always_false<L>,
                     "coflow: the left side of | is neither a stage nor a range (see the type "

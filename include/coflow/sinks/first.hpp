@@ -26,10 +26,11 @@ struct first_sink : sink_base<first_sink> {
   };
 
   template <class T>
-  consumer_type<T> consumer() const {
+  auto consumer() const {
     static_assert(std::constructible_from<std::remove_cvref_t<T>, T>,
                   "coflow::first: the value type can be neither copied nor moved");
-    return {};
+    if constexpr (!std::constructible_from<std::remove_cvref_t<T>, T>) return detail::ill_formed{};
+    else return consumer_type<T>{};
   }
 };
 

@@ -32,22 +32,30 @@ struct fold_sink : sink_base<fold_sink<Acc, F>> {
   };
 
   template <class T>
-  static constexpr void check() {
-    static_assert(std::invocable<F&, Acc, T>,
-                  "coflow::fold: the function cannot be called with (accumulator, upstream value)");
-    if constexpr (std::invocable<F&, Acc, T>)
-      static_assert(std::assignable_from<Acc&, std::invoke_result_t<F&, Acc, T>>,
+  auto consumer() && {
+    if constexpr (!check<T>()) return detail::ill_formed{};
+    else return consumer_type<T>{std::move(init), std::move(f)};
+  }
+  template <class T>
+  auto consumer() const& {
+    if constexpr (!check<T>()) return detail::ill_formed{};
+    else return consumer_type<T>{init, f};
+  }
+
+ private:
+  template <class T>
+  static constexpr bool check() {
+    if constexpr (!std::invocable<F&, Acc, T>) {
+      static_assert(std::invocable<F&, Acc, T>,
+                    "coflow::fold: the function cannot be called with (accumulator, upstream value)");
+      return false;
+    } else {
+      // `acc = f(...)` needs only assignability (std::assignable_from would also ask for a
+      // common reference, and report its absence as a second error).
+      static_assert(std::is_assignable_v<Acc&, std::invoke_result_t<F&, Acc, T>>,
                     "coflow::fold: the function's result cannot be assigned to the accumulator");
-  }
-  template <class T>
-  consumer_type<T> consumer() && {
-    check<T>();
-    return {std::move(init), std::move(f)};
-  }
-  template <class T>
-  consumer_type<T> consumer() const& {
-    check<T>();
-    return {init, f};
+      return std::is_assignable_v<Acc&, std::invoke_result_t<F&, Acc, T>>;
+    }
   }
 };
 

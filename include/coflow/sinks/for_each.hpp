@@ -33,16 +33,22 @@ struct for_each_sink : sink_base<for_each_sink<F>> {
   };
 
   template <class T>
-  consumer_type<T> consumer() && {
-    static_assert(std::invocable<F&, T>,
-                  "coflow::for_each: the function cannot be called with the upstream value type");
-    return {std::move(f)};
+  auto consumer() && {
+    if constexpr (!check<T>()) return detail::ill_formed{};
+    else return consumer_type<T>{std::move(f)};
   }
   template <class T>
-  consumer_type<T> consumer() const& {
+  auto consumer() const& {
+    if constexpr (!check<T>()) return detail::ill_formed{};
+    else return consumer_type<T>{f};
+  }
+
+ private:
+  template <class T>
+  static constexpr bool check() {
     static_assert(std::invocable<F&, T>,
                   "coflow::for_each: the function cannot be called with the upstream value type");
-    return {f};
+    return std::invocable<F&, T>;
   }
 };
 

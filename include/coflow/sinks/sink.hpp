@@ -7,11 +7,13 @@
 #include "coflow/control/blocking_wait.hpp"
 #include "coflow/core/pipe.hpp"
 #include "coflow/core/stage.hpp"
+#include "coflow/detail/diagnostic.hpp"
 
 namespace coflow {
 
 /// A sink is an object with `consumer<T>()`, giving a consumer with `bool push(v)` (false:
-/// "I need no more") and `result()`. Sinks are how a flow ends: `src | sink` runs the flow
+/// "I need no more") and `result()`; a sink that cannot accept T fails one `static_assert`
+/// there and gives `detail::ill_formed` instead, so nothing further is instantiated. Sinks are how a flow ends: `src | sink` runs the flow
 /// on this thread; `scheduler.spawn(src, sink)` runs it on a scheduler.
 template <class X>
 concept sink = requires { typename std::remove_cvref_t<X>::sink_tag; };
@@ -26,8 +28,12 @@ using sink_result_t = decltype(std::declval<consumer_t<K, T>>().result());
 template <stage S, sink K>
 auto run(S& s, K&& k) {
   auto c = std::forward<K>(k).template consumer<value_t<S>>();
-  detail::drain_blocking(s, [&c](auto&& v) -> bool { return c.push(std::forward<decltype(v)>(v)); });
-  return std::move(c).result();
+  if constexpr (std::is_same_v<decltype(c), detail::ill_formed>) {
+    return c;  // the sink's static_assert has already said why
+  } else {
+    detail::drain_blocking(s, [&c](auto&& v) -> bool { return c.push(std::forward<decltype(v)>(v)); });
+    return std::move(c).result();
+  }
 }
 
 template <stage S, sink K>
@@ -45,11 +51,13 @@ struct sink_base {
 
   template <class L>
   friend constexpr auto operator|(L&& lhs, D rhs) {
-    if constexpr (!detail::stage_like<L>) {
+    if constexpr (std::is_same_v<std::remove_cvref_t<L>, detail::ill_formed>) {
+      return detail::ill_formed{};  // an earlier stage's check failed and said why
+    } else if constexpr (!detail::stage_like<L>) {
       static_assert(detail::always_false<L>,
                     "coflow: the left side of | is neither a stage nor a range (see the type "
                     "L in the instantiation above)");
-      return;
+      return detail::ill_formed{};
     } else {
       return run(detail::as_stage(std::forward<L>(lhs)), std::move(rhs));
     }

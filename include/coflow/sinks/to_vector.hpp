@@ -30,16 +30,19 @@ struct to_vector_sink : sink_base<to_vector_sink<V>> {
   };
 
   template <class T>
-  consumer_type<T> consumer() const {
-    if constexpr (std::is_void_v<V>) {
-      static_assert(std::constructible_from<std::remove_cvref_t<T>, T>,
+  auto consumer() const {
+    if constexpr (std::is_void_v<V> && !std::constructible_from<std::remove_cvref_t<T>, T>) {
+      static_assert(detail::always_false<T>,
                     "coflow::to_vector: the value type cannot be stored in a std::vector "
                     "(it can be neither copied nor moved)");
-    } else {
-      static_assert(std::constructible_from<V, T>,
+      return detail::ill_formed{};
+    } else if constexpr (!std::is_void_v<V> && !std::constructible_from<V, T>) {
+      static_assert(detail::always_false<T>,
                     "coflow::to_vector<V>: the upstream value type cannot be converted to V");
+      return detail::ill_formed{};
+    } else {
+      return consumer_type<T>{};
     }
-    return {};
   }
 };
 

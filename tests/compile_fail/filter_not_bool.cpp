@@ -1,0 +1,12 @@
+// A filter whose predicate does not give a bool.
+// expect: coflow::filter: the predicate does not return something convertible to bool
+#include <coflow/coflow.hpp>
+
+#include <string>
+#include <vector>
+
+int main() {
+  auto f = coflow::from(std::vector<int>{1}) | coflow::filter([](int i) { return std::to_string(i); });
+  auto v = std::move(f) | coflow::to_vector();
+  (void)v;
+}

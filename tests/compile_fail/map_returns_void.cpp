@@ -1,0 +1,12 @@
+// A map whose function returns nothing.
+// expect: coflow::map: the function returns void
+#include <coflow/coflow.hpp>
+
+#include <string>
+#include <vector>
+
+int main() {
+  auto m = coflow::from(std::vector<int>{1}) | coflow::map([](int) {}) | coflow::filter([](int) { return true; });
+  auto v = std::move(m) | coflow::to_vector();
+  (void)v;
+}

@@ -1,0 +1,11 @@
+// A sink on the right of something that is not a flow.
+// expect: coflow: the left side of | is neither a stage nor a range
+#include <coflow/coflow.hpp>
+
+#include <string>
+#include <vector>
+
+int main() {
+  auto v = 42 | coflow::to_vector();
+  (void)v;
+}
