@@ -1,0 +1,507 @@
+// coflow/sql/postgres.hpp - typed PostgreSQL queries (libpq) as threaded sources of rows.
+//
+// Not part of coflow/coflow.hpp: it needs libpq (link coflow::postgres).
+#pragma once
+
+#if __has_include(<libpq-fe.h>)
+#include <libpq-fe.h>
+#else
+#include <postgresql/libpq-fe.h>  // Debian's layout, for builds that do not add its directory
+#endif
+
+#include <charconv>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <stop_token>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "coflow/detail/diagnostic.hpp"
+#include "coflow/sql/detail/query_source.hpp"
+#include "coflow/sql/row.hpp"
+
+namespace coflow::postgres {
+
+using sql::blob;
+
+/// A failed PostgreSQL query: no connection, a statement the server rejects, a row that does
+/// not fit the declared columns, a NULL in a non-optional column. `what()` names the statement,
+/// the column (index and name) and the server's or libpq's error text.
+class error : public sql::error {
+ public:
+  error(std::string_view what, std::string statement, int column = -1, std::string column_name = {},
+        std::string db_message = {})
+      : sql::error{"coflow::postgres", what, std::move(statement), column, std::move(column_name),
+                   std::move(db_message), 0} {}
+};
+
+namespace detail {
+
+inline std::string trimmed(const char* s) {
+  std::string m = s ? s : "";
+  while (!m.empty() && (m.back() == '\n' || m.back() == ' ')) m.pop_back();
+  return m;
+}
+
+// Type OIDs (pg_type.h is a server header; these values are fixed by the catalog).
+enum : Oid {
+  bool_oid = 16, bytea_oid = 17, name_oid = 19, int8_oid = 20, int2_oid = 21, int4_oid = 23,
+  text_oid = 25, oid_oid = 26, json_oid = 114, xml_oid = 142, float4_oid = 700, float8_oid = 701,
+  unknown_oid = 705, bpchar_oid = 1042, varchar_oid = 1043, numeric_oid = 1700, uuid_oid = 2950,
+  jsonb_oid = 3802
+};
+
+inline std::string type_name(Oid t) {
+  switch (t) {
+    case bool_oid: return "boolean";
+    case bytea_oid: return "bytea";
+    case name_oid: return "name";
+    case int8_oid: return "bigint";
+    case int2_oid: return "smallint";
+    case int4_oid: return "integer";
+    case text_oid: return "text";
+    case oid_oid: return "oid";
+    case json_oid: return "json";
+    case xml_oid: return "xml";
+    case float4_oid: return "real";
+    case float8_oid: return "double precision";
+    case unknown_oid: return "unknown";
+    case bpchar_oid: return "character";
+    case varchar_oid: return "character varying";
+    case numeric_oid: return "numeric";
+    case uuid_oid: return "uuid";
+    case jsonb_oid: return "jsonb";
+    default: return "type oid " + std::to_string(t);
+  }
+}
+
+/// Whether a server column type can be read as the declared C++ type.
+template <class T>
+bool accepts(Oid t) noexcept {
+  if constexpr (sql::detail::is_optional_v<T>) return accepts<typename T::value_type>(t);
+  else if constexpr (std::is_same_v<T, bool>) return t == bool_oid;
+  else if constexpr (std::is_integral_v<T>) return t == int2_oid || t == int4_oid || t == int8_oid || t == oid_oid;
+  else if constexpr (std::is_floating_point_v<T>)
+    return t == float4_oid || t == float8_oid || t == numeric_oid || t == int2_oid || t == int4_oid || t == int8_oid;
+  else if constexpr (std::is_same_v<T, std::string>)
+    return t == text_oid || t == varchar_oid || t == bpchar_oid || t == name_oid || t == unknown_oid ||
+           t == json_oid || t == jsonb_oid || t == xml_oid || t == uuid_oid;
+  else return t == bytea_oid;
+}
+
+/// One connection, opened on the query's worker thread and closed when the query ends.
+class connection {
+ public:
+  connection(const std::string& conninfo, const std::string& sql) : c_{PQconnectdb(conninfo.c_str())} {
+    if (!c_ || PQstatus(c_) != CONNECTION_OK) {
+      std::string msg = c_ ? trimmed(PQerrorMessage(c_)) : "out of memory";
+      close();
+      throw error{"cannot connect", sql, -1, {}, std::move(msg)};
+    }
+    // Server notices ("table does not exist, skipping") are not errors: keep them off stderr.
+    PQsetNoticeProcessor(c_, [](void*, const char*) {}, nullptr);
+  }
+  connection(connection&&) = delete;
+  ~connection() { close(); }
+  void close() noexcept {
+    if (c_) PQfinish(std::exchange(c_, nullptr));
+  }
+  PGconn* get() const noexcept { return c_; }
+
+ private:
+  PGconn* c_;
+};
+
+/// Lets another thread cancel the statement a query's worker waits on (a dropped query must
+/// not wait for a slow statement to finish).
+class interrupter {
+ public:
+  void attach(PGconn* c) {
+    std::lock_guard lock{mutex_};
+    cancel_ = PQgetCancel(c);
+    if (cancelled_) send();
+  }
+  void detach() noexcept {
+    std::lock_guard lock{mutex_};
+    if (cancel_) PQfreeCancel(std::exchange(cancel_, nullptr));
+  }
+  void cancel() noexcept {
+    std::lock_guard lock{mutex_};
+    cancelled_ = true;
+    send();
+  }
+  ~interrupter() { detach(); }
+
+ private:
+  void send() noexcept {
+    char buf[256];
+    if (cancel_) PQcancel(cancel_, buf, sizeof buf);
+  }
+  std::mutex mutex_;
+  PGcancel* cancel_ = nullptr;
+  bool cancelled_ = false;
+};
+
+/// Parameters in libpq's form: text for numbers and strings, binary for blobs, with the type
+/// OID given so the server does not have to guess (`SELECT $1` of an int64 is a bigint).
+class parameters {
+ public:
+  template <class... P>
+  explicit parameters(const std::tuple<P...>& params) {
+    text_.reserve(sizeof...(P));  // values_ points into text_: no reallocation after this
+    std::apply([&](const P&... v) { (add(v), ...); }, params);
+  }
+  int count() const noexcept { return static_cast<int>(values_.size()); }
+  const Oid* types() const noexcept { return types_.data(); }
+  const char* const* values() const noexcept { return values_.data(); }
+  const int* lengths() const noexcept { return lengths_.data(); }
+  const int* formats() const noexcept { return formats_.data(); }
+
+ private:
+  void push(Oid type, const char* data, int length, int format) {
+    types_.push_back(type);
+    values_.push_back(data);
+    lengths_.push_back(length);
+    formats_.push_back(format);
+  }
+  void push_text(Oid type, std::string s) {
+    text_.push_back(std::move(s));
+    push(type, text_.back().c_str(), static_cast<int>(text_.back().size()), 0);
+  }
+  template <class V>
+  static Oid oid_of() {
+    if constexpr (std::is_same_v<V, bool>) return bool_oid;
+    else if constexpr (std::is_integral_v<V>)
+      return sizeof(V) < 2 || (sizeof(V) == 2 && std::is_signed_v<V>) ? int2_oid
+             : sizeof(V) < 4 || (sizeof(V) == 4 && std::is_signed_v<V>) ? int4_oid
+                                                                          : int8_oid;
+    else if constexpr (std::is_same_v<V, float>) return float4_oid;
+    else if constexpr (std::is_floating_point_v<V>) return float8_oid;
+    else if constexpr (std::is_same_v<V, std::string>) return text_oid;
+    else if constexpr (std::is_same_v<V, blob>) return bytea_oid;
+    else return 0;  // NULL: the server infers the type
+  }
+  template <class V>
+  void add(const V& v) {
+    if constexpr (sql::detail::is_optional_v<V>) {
+      if (v) add(*v);
+      else push(oid_of<typename V::value_type>(), nullptr, 0, 0);
+    } else if constexpr (std::is_same_v<V, std::nullopt_t>) {
+      push(0, nullptr, 0, 0);
+    } else if constexpr (std::is_same_v<V, bool>) {
+      push_text(bool_oid, v ? "true" : "false");
+    } else if constexpr (std::is_arithmetic_v<V>) {
+      char buf[64];
+      auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+      push_text(oid_of<V>(), std::string(buf, end));
+    } else if constexpr (std::is_same_v<V, std::string>) {
+      push_text(text_oid, v);
+    } else {
+      static_assert(std::is_same_v<V, blob>);
+      push(bytea_oid, reinterpret_cast<const char*>(v.data()), static_cast<int>(v.size()), 1);
+    }
+  }
+
+  std::vector<std::string> text_;
+  std::vector<Oid> types_;
+  std::vector<const char*> values_;
+  std::vector<int> lengths_;
+  std::vector<int> formats_;
+};
+
+inline std::string result_error(const PGresult* r, PGconn* c) {
+  const char* primary = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : nullptr;
+  if (primary) {
+    std::string m = primary;
+    if (const char* state = PQresultErrorField(r, PG_DIAG_SQLSTATE)) (m += " (SQLSTATE ") += state, m += ')';
+    return m;
+  }
+  return trimmed(c ? PQerrorMessage(c) : "unknown error");
+}
+
+struct result_deleter {
+  void operator()(PGresult* r) const noexcept { PQclear(r); }
+};
+using result_ptr = std::unique_ptr<PGresult, result_deleter>;
+
+template <class T>
+[[noreturn]] void column_error(const PGresult* r, const std::string& sql, int i, std::string what) {
+  const char* name = PQfname(r, i);
+  throw error{what, sql, i, name ? name : ""};
+}
+
+inline std::byte hex_nibble(char c, bool& ok) noexcept {
+  if (c >= '0' && c <= '9') return std::byte(c - '0');
+  if (c >= 'a' && c <= 'f') return std::byte(c - 'a' + 10);
+  if (c >= 'A' && c <= 'F') return std::byte(c - 'A' + 10);
+  ok = false;
+  return std::byte{0};
+}
+
+/// Reads column `i` of the single row of `r` (text format) as a `T`.
+template <class T>
+T read_column(const PGresult* r, const std::string& sql, int i) {
+  if constexpr (sql::detail::is_optional_v<T>) {
+    if (PQgetisnull(r, 0, i)) return std::nullopt;
+    return read_column<typename T::value_type>(r, sql, i);
+  } else {
+    if (PQgetisnull(r, 0, i)) [[unlikely]]
+      column_error<T>(r, sql, i,
+                      "is NULL, but the row declares " + sql::detail::column_type_name<T>() +
+                          " (declare std::optional<" + sql::detail::column_type_name<T>() +
+                          "> to accept NULL)");
+    const char* p = PQgetvalue(r, 0, i);
+    const auto n = static_cast<std::size_t>(PQgetlength(r, 0, i));
+    auto bad = [&]() {
+      column_error<T>(r, sql, i,
+                      "holds \"" + std::string(p, n) + "\", which does not fit the declared " +
+                          sql::detail::column_type_name<T>());
+    };
+    if constexpr (std::is_same_v<T, bool>) {
+      if (n != 1 || (*p != 't' && *p != 'f')) bad();
+      return *p == 't';
+    } else if constexpr (std::is_integral_v<T>) {
+      std::int64_t v = 0;
+      auto [end, ec] = std::from_chars(p, p + n, v);
+      if (ec != std::errc{} || end != p + n || !sql::detail::fits<T>(v)) [[unlikely]] bad();
+      return static_cast<T>(v);
+    } else if constexpr (std::is_floating_point_v<T>) {
+      T v{};
+      auto [end, ec] = std::from_chars(p, p + n, v);
+      if (ec != std::errc{} || end != p + n) [[unlikely]] bad();
+      return v;
+    } else if constexpr (std::is_same_v<T, std::string>) {
+      return std::string(p, n);
+    } else {
+      static_assert(std::is_same_v<T, blob>);
+      // bytea in text form is hex: "\x0a1b..." (the server's default bytea_output).
+      bool ok = n >= 2 && p[0] == '\\' && p[1] == 'x' && n % 2 == 0;
+      blob out;
+      out.reserve(n / 2);
+      for (std::size_t k = 2; ok && k < n; k += 2)
+        out.push_back((hex_nibble(p[k], ok) << 4) | hex_nibble(p[k + 1], ok));
+      if (!ok) bad();
+      return out;
+    }
+  }
+}
+
+/// The blocking side of a query, run on its worker thread: connects, sends the statement with
+/// its parameters and asks for single-row mode, so rows arrive one at a time and the result is
+/// never held whole in memory.
+template <class Row, class... Cols>
+class cursor {
+ public:
+  using value_type = Row;
+
+  /// A stop request (the query was dropped) asks the server to cancel the statement.
+  template <class... P>
+  cursor(const std::string& conninfo, std::string sql, const std::tuple<P...>& params, std::stop_token st = {})
+      : sql_{std::move(sql)}, conn_{conninfo, sql_} {
+    interrupter_.attach(conn_.get());
+    parameters p{params};
+    if (!PQsendQueryParams(conn_.get(), sql_.c_str(), p.count(), p.types(), p.values(), p.lengths(),
+                           p.formats(), 0))
+      fail("cannot send the statement", nullptr);
+    if (!PQsetSingleRowMode(conn_.get())) fail("cannot switch to single-row mode", nullptr);
+    // Registered once the statement is on its way, so that a cancel always has one to cancel
+    // (a stop requested before runs the callback right here).
+    on_stop_.emplace(std::move(st), stop_interrupt{&interrupter_});
+  }
+  cursor(cursor&&) = delete;
+  ~cursor() {
+    on_stop_.reset();
+    close();
+  }
+  std::optional<Row> operator()() { return next(); }
+
+  /// The next row, or nothing at the end (the connection is closed then).
+  std::optional<Row> next() {
+    if (!advance()) return std::nullopt;
+    return read(current_.get(), std::index_sequence_for<Cols...>{});
+  }
+
+  /// Waits for the next row: false at the end (the connection is closed then).
+  bool advance() {
+    current_.reset();
+    if (!conn_.get()) return false;
+    result_ptr r{PQgetResult(conn_.get())};
+    if (!r) {
+      close();
+      return false;
+    }
+    switch (PQresultStatus(r.get())) {
+      case PGRES_SINGLE_TUPLE:
+        check_columns(r.get());
+        current_ = std::move(r);
+        return true;
+      case PGRES_TUPLES_OK:
+        check_columns(r.get());
+        finish();
+        return false;
+      case PGRES_COMMAND_OK:
+        if constexpr (sizeof...(Cols) != 0) check_columns(r.get());
+        finish();
+        return false;
+      default:
+        fail("the statement failed", r.get());
+    }
+  }
+  /// Appends the current row (after `advance()` gave true).
+  void append_to(std::vector<Row>& out) {
+    out.push_back(read(current_.get(), std::index_sequence_for<Cols...>{}));
+  }
+
+  /// Appends up to `n` rows to `out`; false when the query had no row left.
+  bool next_batch(std::vector<Row>& out, std::size_t n) {
+    const std::size_t before = out.size();
+    while (out.size() - before < n && advance()) append_to(out);
+    return out.size() != before;
+  }
+
+ private:
+  void check_columns(const PGresult* r) {
+    if (checked_) [[likely]] return;
+    const int n = PQnfields(r);
+    if (n != static_cast<int>(sizeof...(Cols))) {
+      std::string declared;
+      ((declared += (declared.empty() ? "" : ", ") + sql::detail::column_type_name<Cols>()), ...);
+      std::string what = "the statement gives " + std::to_string(n) + " column(s), but the row declares " +
+                         std::to_string(sizeof...(Cols)) + " (" + declared + ")";
+      close();
+      throw error{what, sql_};
+    }
+    check_types(r, std::index_sequence_for<Cols...>{});
+    checked_ = true;
+  }
+  template <std::size_t... I>
+  void check_types(const PGresult* r, std::index_sequence<I...>) {
+    (check_type<Cols>(r, static_cast<int>(I)), ...);
+  }
+  template <class T>
+  void check_type(const PGresult* r, int i) {
+    const Oid t = PQftype(r, i);
+    if (accepts<T>(t)) return;
+    const char* name = PQfname(r, i);
+    std::string col = name ? name : "";
+    close();
+    throw error{"has type " + type_name(t) + ", which does not fit the declared " +
+                    sql::detail::column_type_name<T>(),
+                sql_, i, std::move(col)};
+  }
+
+  template <std::size_t... I>
+  Row read(const PGresult* r, std::index_sequence<I...>) {
+    try {
+      if constexpr (sizeof...(Cols) == 1) return read_column<Cols...>(r, sql_, 0);
+      else return Row{read_column<Cols>(r, sql_, static_cast<int>(I))...};
+    } catch (...) {
+      close();
+      throw;
+    }
+  }
+
+  // Drains what is left of the result (libpq needs the final null) and closes.
+  void finish() {
+    while (result_ptr rest{PQgetResult(conn_.get())}) {
+      if (PQresultStatus(rest.get()) == PGRES_FATAL_ERROR) fail("the statement failed", rest.get());
+    }
+    close();
+  }
+
+  [[noreturn]] void fail(std::string_view what, const PGresult* r) {
+    std::string msg = result_error(r, conn_.get());
+    close();
+    throw error{what, sql_, -1, {}, std::move(msg)};
+  }
+
+  void close() noexcept {
+    current_.reset();
+    interrupter_.detach();
+    conn_.close();
+  }
+
+  struct stop_interrupt {
+    interrupter* i;
+    void operator()() const noexcept { i->cancel(); }
+  };
+
+  std::string sql_;
+  connection conn_;
+  interrupter interrupter_;
+  std::optional<std::stop_callback<stop_interrupt>> on_stop_;  // reset before the connection closes
+  result_ptr current_;  // the row `advance()` reached
+  bool checked_ = false;
+};
+
+/// What a query's worker thread calls: connects and opens the cursor there.
+template <class Row, class Params, class... Cols>
+struct opener {
+  std::string conninfo;
+  std::string sql;
+  Params params;
+
+  cursor<Row, Cols...> operator()(std::stop_token st) {
+    return cursor<Row, Cols...>{conninfo, std::move(sql), params, std::move(st)};
+  }
+  sql::detail::chunked_cursor<cursor<Row, Cols...>> chunked(std::stop_token st) {
+    return sql::detail::chunked_cursor<cursor<Row, Cols...>>{conninfo, std::move(sql), params, std::move(st)};
+  }
+  sql::detail::batched_cursor<cursor<Row, Cols...>> batched(std::size_t n, std::stop_token st) {
+    return sql::detail::batched_cursor<cursor<Row, Cols...>>{n, conninfo, std::move(sql), params, std::move(st)};
+  }
+};
+
+struct query_name {
+  static constexpr std::string_view value = "postgres::query";
+};
+
+template <class... P>
+inline constexpr bool bindable_params_v = (sql::detail::bindable_v<P> && ...);
+
+}  // namespace detail
+
+/// `query<Cols...>(conninfo, sql, params...)`: a threaded source of the rows of one statement,
+/// each a `std::tuple<Cols...>` (with one column, the value itself). A worker thread opens a
+/// connection of its own (`conninfo` as libpq takes it), sends the statement with its
+/// parameters (`$1`, `$2`, ...; bound, never formatted into the text) and reads the rows in
+/// single-row mode, so the result is never held whole in memory; rows cross to the flow through
+/// an SPSC ring. A `std::optional<C>` column takes NULL. Every failure (no connection, a
+/// statement the server rejects, a row that does not fit) is a `coflow::postgres::error` after
+/// the rows before it. Dropping the stage cancels the statement and closes the connection.
+///
+///     auto rows = coflow::postgres::query<std::int64_t, std::string>(
+///         "host=127.0.0.1 dbname=app", "SELECT id, name FROM t WHERE id > $1", 10);
+///     for (auto& [id, name] : coflow::block(std::move(rows))) use(id, name);
+template <class... Cols, class... P>
+auto query(std::string conninfo, std::string sql, P&&... params) {
+  if constexpr (!(sql::detail::readable_column_v<Cols> && ...)) {
+    static_assert(coflow::detail::always_false<Cols...>,
+                  "coflow::postgres::query: a declared column type cannot be read (use an integer "
+                  "of up to 64 bits other than std::uint64_t, bool, float, double, std::string, "
+                  "coflow::sql::blob, or std::optional of those)");
+    return coflow::detail::ill_formed{};
+  } else if constexpr (!detail::bindable_params_v<std::remove_cvref_t<P>...>) {
+    static_assert(coflow::detail::always_false<P...>,
+                  "coflow::postgres::query: a parameter type cannot be bound (use an integer of up "
+                  "to 64 bits other than std::uint64_t, a floating-point number, a string, "
+                  "coflow::sql::blob, std::optional of those, or std::nullopt)");
+    return coflow::detail::ill_formed{};
+  } else {
+    using row = sql::row_t<Cols...>;
+    using param_tuple = std::tuple<sql::detail::stored_param_t<std::remove_cvref_t<P>>...>;
+    using open = detail::opener<row, param_tuple, Cols...>;
+    return sql::detail::query_source<open, row, detail::query_name>{
+        open{std::move(conninfo), std::move(sql), param_tuple{std::forward<P>(params)...}}};
+  }
+}
+
+}  // namespace coflow::postgres
