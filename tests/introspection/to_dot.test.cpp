@@ -59,8 +59,9 @@ TEST(ToDot, BranchesJoinAtTheStageThatPullsThem) {
 }
 
 TEST(ToDot, LabelsAreEscapedAndOptionsApply) {
-  std::string dot = coflow::to_dot(intro_test::unbounded_source{}, {.graph_name = "jobs", .rankdir = "TB", .legend = true});
-  EXPECT_EQ(dot.rfind("digraph \"jobs\" {\n  rankdir=TB;\n", 0), 0u) << dot;
+  std::string dot = coflow::to_dot(intro_test::unbounded_source{},
+                                   {.graph_name = "jobs", .rankdir = "TB", .label = "a \"title\"", .legend = true});
+  EXPECT_EQ(dot.rfind("digraph \"jobs\" {\n  rankdir=TB;\n  labelloc=t; fontname=\"Helvetica\"; label=\"a \\\"title\\\"\";\n", 0), 0u) << dot;
   EXPECT_NE(dot.find("[label=\"queue[\\\"jobs\\\"]\""), std::string::npos) << dot;
   EXPECT_NE(dot.find("subgraph cluster_legend"), std::string::npos) << dot;
   EXPECT_EQ(dot.back(), '\n');

@@ -18,6 +18,7 @@ namespace coflow {
 struct dot_options {
   std::string_view graph_name = "coflow";
   std::string_view rankdir = "LR";  // left to right: sources on the left
+  std::string_view label = {};      // a title above the graph
   bool legend = false;              // add a box explaining the node shapes and borders
 };
 
@@ -102,6 +103,10 @@ std::string to_dot_impl(std::string_view sink_name, bool has_sink, const dot_opt
   dot_quoted(out, o.graph_name);
   out += " {\n  rankdir=";
   out += o.rankdir;
+  if (!o.label.empty()) {
+    out += ";\n  labelloc=t; fontname=\"Helvetica\"; label=";
+    dot_quoted(out, o.label);
+  }
   out +=
       ";\n  node [shape=box, style=rounded, fontname=\"Helvetica\", fontsize=11];\n"
       "  edge [fontname=\"Helvetica\", fontsize=9];\n";
