@@ -83,14 +83,16 @@ class branch_set {
     return std::move(s).template forward_signal<R>();
   }
 
-  // A runtime branch index to a compile-time one: a chain of compares the optimiser turns
-  // into a jump table.
+  // A runtime branch index to a compile-time one: a chain of compares, which the optimiser
+  // turns into a jump table or a few branches.
+  template <std::size_t I = 0>
   step<R> pull(std::size_t i) {
-    return [&]<std::size_t... I>(std::index_sequence<I...>) {
-      using fn = step<R> (branch_set::*)();
-      static constexpr fn table[] = {&branch_set::template pull_at<I>...};
-      return (this->*table[i])();
-    }(std::index_sequence_for<Ss...>{});
+    if constexpr (I + 1 == size) {
+      return pull_at<I>();
+    } else {
+      if (i == I) return pull_at<I>();
+      return pull<I + 1>(i);
+    }
   }
 
   hana::tuple<Ss...> branches_;
