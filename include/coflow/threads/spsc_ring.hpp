@@ -125,7 +125,7 @@ class spsc_ring {
 
   explicit spsc_ring(std::size_t capacity)
       : mask_{std::bit_ceil(capacity < 2 ? std::size_t{2} : capacity) - 1},
-        slots_{std::allocator<slot>{}.allocate(mask_ + 1)} {}
+        slots_{std::allocator<T>{}.allocate(mask_ + 1)} {}
 
   spsc_ring(const spsc_ring&) = delete;
   spsc_ring& operator=(const spsc_ring&) = delete;
@@ -134,7 +134,7 @@ class spsc_ring {
     const std::size_t tail = prod_.tail.load(std::memory_order_acquire);
     for (std::size_t i = cons_.head.load(std::memory_order_relaxed); i != tail; ++i)
       std::destroy_at(at(i));
-    std::allocator<slot>{}.deallocate(slots_, mask_ + 1);
+    std::allocator<T>{}.deallocate(slots_, mask_ + 1);
   }
 
   [[nodiscard]] std::size_t capacity() const noexcept { return mask_ + 1; }
@@ -361,13 +361,8 @@ class spsc_ring {
   }
 
  private:
-  union slot {
-    slot() noexcept {}
-    ~slot() {}
-    T value;
-  };
-
-  T* at(std::size_t i) const noexcept { return std::addressof(slots_[i & mask_].value); }
+  // The storage is an array of T whose elements live only between a push and a pop.
+  T* at(std::size_t i) const noexcept { return slots_ + (i & mask_); }
 
   static void spin(int i) noexcept {
     if (i < detail::ring_spin_pauses) detail::cpu_relax();
@@ -407,7 +402,7 @@ class spsc_ring {
 
   // Read-only after construction: shared by both caches without traffic.
   alignas(detail::cache_line) std::size_t mask_;
-  slot* slots_;
+  T* slots_;
   detail::dekker_fences fences_;
   producer_line prod_;
   consumer_line cons_;
