@@ -142,6 +142,14 @@ TEST(Merge, OfTwoCallbacksParksWhenNeitherHasData) {
   EXPECT_TRUE(m.next().is_done());
 }
 
+TEST(Merge, PipeFormTakesAMoveOnlyBranch) {
+  auto [feed, stage] = coflow::make_callback<int>();
+  auto m = coflow::from({1, 2}) | coflow::merge(std::move(stage));
+  feed.push(10);
+  feed.finish();
+  EXPECT_EQ(pull_all(m), (std::vector<int>{1, 10, 2}));
+}
+
 TEST(Merge, ComposesWithOtherStagesAndSinks) {
   std::vector<int> got = coflow::merge(coflow::from({1, 2}), coflow::scripted<int>({cooperate{}, 10})) |
                          coflow::map([](int v) { return v * 2; }) | coflow::to_vector();

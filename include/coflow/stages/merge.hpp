@@ -198,6 +198,10 @@ struct merge_fn {
                     "coflow::merge: a branch is neither a stage nor a range (see the types B "
                     "in the instantiation above)");
       return detail::ill_formed{};
+    } else if constexpr (!detail::copyable_branch<B>) {
+      static_assert(detail::always_false<B>,
+                    "coflow::merge: a move-only stage was passed as an lvalue; std::move it in");
+      return detail::ill_formed{};
     } else {
       return make_closure<merge_fn>(std::forward<B>(b));
     }
