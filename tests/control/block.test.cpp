@@ -149,7 +149,7 @@ namespace {
 struct self_waking {
   using value_type = int;
   static constexpr bool can_cooperate = true;
-  static constexpr std::string_view stage_name = "self_waking";
+  [[maybe_unused]] static constexpr std::string_view stage_name = "self_waking";
   using upstreams = decltype(boost::hana::tuple_t<>);
   int state = 0;
   bool had_waker = false;

@@ -15,7 +15,7 @@ namespace {
 struct counting {
   using value_type = int;
   static constexpr bool can_cooperate = false;
-  static constexpr std::string_view stage_name = "counting";
+  [[maybe_unused]] static constexpr std::string_view stage_name = "counting";
   using upstreams = decltype(boost::hana::tuple_t<>);
   int* pulls;
   coflow::step<int> next() { return (*pulls)++; }
