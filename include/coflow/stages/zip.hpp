@@ -157,7 +157,8 @@ struct zip_fn {
     }
   }
 
-  /// `zip(a, b, ...)`: a stage; ranges are wrapped with `from`.
+  /// `zip(a, b, ...)`: a stage; ranges are wrapped with `from` (an lvalue range is referred
+  /// to), stages are moved in (an lvalue stage is copied: pass generators with std::move).
   template <class A, class B, class... C>
   constexpr auto operator()(A&& a, B&& b, C&&... c) const {
     if constexpr (!(detail::stage_like<A> && detail::stage_like<B> && (detail::stage_like<C> && ...))) {
