@@ -9,6 +9,9 @@
 #include <postgresql/libpq-fe.h>  // Debian's layout, for builds that do not add its directory
 #endif
 
+#include <poll.h>
+
+#include <cerrno>
 #include <charconv>
 #include <cstddef>
 #include <cstdint>
@@ -314,6 +317,7 @@ class cursor {
     if (!PQsetSingleRowMode(conn_.get())) fail("cannot switch to single-row mode", nullptr);
     // Registered once the statement is on its way, so that a cancel always has one to cancel
     // (a stop requested before runs the callback right here).
+    stop_ = st;
     on_stop_.emplace(std::move(st), stop_interrupt{&interrupter_});
   }
   cursor(cursor&&) = delete;
@@ -333,6 +337,10 @@ class cursor {
   bool advance() {
     current_.reset();
     if (!conn_.get()) return false;
+    if (!wait_for_result()) {
+      close();  // dropped: nobody wants the rest
+      return false;
+    }
     result_ptr r{PQgetResult(conn_.get())};
     if (!r) {
       close();
@@ -368,6 +376,21 @@ class cursor {
   }
 
  private:
+  // Waits until a result can be read without blocking; false if the query was dropped
+  // meanwhile. The cancel sent by the stop callback normally ends the wait at once (the server
+  // answers with an error); the poll timeout covers a cancel the server ignored because it
+  // arrived before it started the statement.
+  bool wait_for_result() {
+    PGconn* c = conn_.get();
+    while (PQisBusy(c)) {
+      if (stop_.stop_requested()) return false;
+      pollfd p{PQsocket(c), POLLIN, 0};
+      if (::poll(&p, 1, 50) < 0 && errno != EINTR) fail("cannot wait for the server", nullptr);
+      if (!PQconsumeInput(c)) fail("the connection failed", nullptr);
+    }
+    return !stop_.stop_requested();
+  }
+
   void check_columns(const PGresult* r) {
     if (checked_) [[likely]] return;
     const int n = PQnfields(r);
@@ -438,6 +461,7 @@ class cursor {
   connection conn_;
   interrupter interrupter_;
   std::optional<std::stop_callback<stop_interrupt>> on_stop_;  // reset before the connection closes
+  std::stop_token stop_;
   result_ptr current_;  // the row `advance()` reached
   bool checked_ = false;
 };
