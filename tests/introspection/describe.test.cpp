@@ -93,6 +93,14 @@ TEST(Describe, WithASink) {
   EXPECT_EQ(coflow::describe(f, coflow::to_vector()), "iota<int> | filter -> int | to_vector");
 }
 
+TEST(Describe, OfALocalFlowIsAConstantExpression) {
+  auto f = coflow::iota(0, 3) | coflow::map([](int i) { return i * 0.5; });
+  constexpr auto d = coflow::describe(f);
+  static_assert(d == "iota<int> | map -> double");
+  EXPECT_EQ(d.view(), "iota<int> | map -> double");
+  EXPECT_EQ((std::move(f) | coflow::to_vector()), (std::vector<double>{0.0, 0.5, 1.0}));
+}
+
 TEST(Describe, ResultConvertsAndStreams) {
   constexpr auto d = coflow::describe<coflow::iota_source<long>>();
   static_assert(d.size() == std::string_view("iota<long>").size());
