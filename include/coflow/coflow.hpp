@@ -40,3 +40,7 @@
 
 #include "coflow/threads/spsc_ring.hpp"
 #include "coflow/threads/threaded.hpp"
+
+#include "coflow/introspection/describe.hpp"
+#include "coflow/introspection/to_dot.hpp"
+#include "coflow/introspection/traits.hpp"
