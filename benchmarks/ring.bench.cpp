@@ -106,7 +106,16 @@ void ring_batched(benchmark::State& state) {
       });
 }
 
-// ---- boost::lockfree::spsc_queue (compile-time capacity, spins: it has no blocking wait) ----
+// ---- boost::lockfree::spsc_queue (compile-time capacity) ---------------------------------
+
+// Boost's queue has no blocking wait: its users spin. Like the ring's own waits, this spins
+// with a pause and then yields, so that a loaded machine does not starve the other side.
+struct backoff {
+  coflow::detail::spinner s;
+  void operator()() noexcept {
+    if (!s.spin()) std::this_thread::yield();
+  }
+};
 
 using boost_queue = boost::lockfree::spsc_queue<std::uint64_t, boost::lockfree::capacity<capacity>>;
 
@@ -116,12 +125,12 @@ void boost_item_by_item(benchmark::State& state) {
       state,
       [&] {
         for (std::uint64_t i = 0; i < items; ++i)
-          while (!q->push(i)) coflow::detail::cpu_relax();
+          for (backoff wait; !q->push(i);) wait();
       },
       [&] {
         std::uint64_t sum = 0, v = 0;
         for (std::uint64_t n = 0; n < items; ++n) {
-          while (!q->pop(v)) coflow::detail::cpu_relax();
+          for (backoff wait; !q->pop(v);) wait();
           sum += v;
         }
         return sum;
@@ -137,9 +146,10 @@ void boost_batched(benchmark::State& state) {
         for (std::uint64_t i = 0; i < items;) {
           const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(batch, items - i));
           for (std::size_t k = 0; k < n; ++k) buf[k] = i + k;
+          backoff wait;
           for (std::size_t done = 0; done < n;) {
             const std::size_t k = q->push(buf.data() + done, n - done);
-            if (k == 0) coflow::detail::cpu_relax();
+            if (k == 0) wait();
             done += k;
           }
           i += n;
@@ -148,9 +158,11 @@ void boost_batched(benchmark::State& state) {
       [&] {
         std::uint64_t sum = 0;
         std::array<std::uint64_t, batch> buf;
+        backoff wait;
         for (std::uint64_t n = 0; n < items;) {
           const std::size_t got = q->pop(buf.data(), batch);
-          if (got == 0) coflow::detail::cpu_relax();
+          if (got == 0) wait();
+          else wait = {};
           for (std::size_t k = 0; k < got; ++k) sum += buf[k];
           n += got;
         }
@@ -235,11 +247,11 @@ void boost_ping_pong(benchmark::State& state) {
   auto ends = [](boost_queue& q) {
     return std::pair{[&q] {
                        std::uint64_t v;
-                       while (!q.pop(v)) coflow::detail::cpu_relax();
+                       for (backoff wait; !q.pop(v);) wait();
                        return v;
                      },
                      [&q](std::uint64_t v) {
-                       while (!q.push(v)) coflow::detail::cpu_relax();
+                       for (backoff wait; !q.push(v);) wait();
                      }};
   };
   ping_pong(state, ends(*a), ends(*b), round_trips());

@@ -3,6 +3,7 @@
 
 #include <atomic>
 #include <bit>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <iterator>
@@ -18,7 +19,8 @@
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
 #endif
-#if defined(__linux__) && __has_include(<linux/membarrier.h>)
+// Define COFLOW_NO_MEMBARRIER to use symmetric fences (see dekker_fences) everywhere.
+#if defined(__linux__) && __has_include(<linux/membarrier.h>) && !defined(COFLOW_NO_MEMBARRIER)
 #include <linux/membarrier.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -45,10 +47,34 @@ inline void cpu_relax() noexcept {
 }
 
 // How long a blocked side spins before it sleeps in the kernel. A kernel sleep and wake-up
-// costs ~15-20 us on small VMs (perf-notes.md), about 100 hand-offs: a short spin catches a
-// peer that is only briefly behind without paying it.
-inline constexpr int ring_spin_pauses = 256;
+// costs ~15-20 us on small VMs (perf-notes.md): spinning about as long as a sleep would cost
+// catches a peer that is only briefly behind, and never wastes more than the sleep it saves.
+inline constexpr std::chrono::microseconds ring_spin_time{20};
 inline constexpr int ring_spin_yields = 8;
+
+/// The waiting policy of the ring's blocking calls: `pause` for about `ring_spin_time`, then
+/// a few `yield`s; `spin()` gives false when it is time to sleep.
+class spinner {
+ public:
+  bool spin() noexcept {
+    if (yields_ == 0) {
+      cpu_relax();
+      if ((++pauses_ & 63) != 0) return true;  // read the clock once per 64 pauses
+      const auto now = std::chrono::steady_clock::now();
+      if (pauses_ == 64) start_ = now;
+      if (now - start_ < ring_spin_time) return true;
+    }
+    if (yields_ == ring_spin_yields) return false;
+    ++yields_;
+    std::this_thread::yield();
+    return true;
+  }
+
+ private:
+  std::uint32_t pauses_ = 0;
+  int yields_ = 0;
+  std::chrono::steady_clock::time_point start_{};
+};
 
 /// The two fences of a sleep/wake hand-shake ("I sleep" flag against "I published" index).
 /// Each side stores, fences, then loads what the other stored; one of them must see the
@@ -319,10 +345,9 @@ class spsc_ring {
       return prod_.tail.load(std::memory_order_acquire) != cons_.head.load(std::memory_order_relaxed);
     };
     auto ended = [&] { return closed() || stopped(); };
-    for (int i = 0; i < detail::ring_spin_pauses + detail::ring_spin_yields; ++i) {
+    for (detail::spinner s; s.spin();) {
       if (ready()) return true;
       if (ended()) return ready();
-      spin(i);
     }
     for (;;) {
       // Announce the sleep, then look again: the producer publishes, fences, then reads the
@@ -344,10 +369,9 @@ class spsc_ring {
       prod_.head_cache = cons_.head.load(std::memory_order_acquire);
       return capacity() - (tail - prod_.head_cache) >= n;
     };
-    for (int i = 0; i < detail::ring_spin_pauses + detail::ring_spin_yields; ++i) {
+    for (detail::spinner s; s.spin();) {
       if (stopped()) return false;
       if (room()) return true;
-      spin(i);
     }
     for (;;) {
       producer_sleeping_.store(1, std::memory_order_seq_cst);
@@ -363,11 +387,6 @@ class spsc_ring {
  private:
   // The storage is an array of T whose elements live only between a push and a pop.
   T* at(std::size_t i) const noexcept { return slots_ + (i & mask_); }
-
-  static void spin(int i) noexcept {
-    if (i < detail::ring_spin_pauses) detail::cpu_relax();
-    else std::this_thread::yield();
-  }
 
   void publish_tail(std::size_t tail) noexcept {
     prod_.tail.store(tail, std::memory_order_release);
