@@ -22,7 +22,7 @@
 #include <random>
 #include <vector>
 
-namespace {
+namespace coflow_scheduler_bench {
 
 void switch_counter(benchmark::State& state) {
   const double switches = static_cast<double>(state.range(0)) * static_cast<double>(state.range(1));
@@ -221,6 +221,6 @@ BENCHMARK(TimersPriorityQueue)->Arg(100000)->Unit(benchmark::kMillisecond);
 BENCHMARK(TimersCoflowScheduler)->Arg(100000)->Unit(benchmark::kMillisecond);
 BENCHMARK(TimersCoflowAsio)->Arg(100000)->Unit(benchmark::kMillisecond);
 
-}  // namespace
+}  // namespace coflow_scheduler_bench
 
 BENCHMARK_MAIN();

@@ -5,6 +5,7 @@
 #include <coflow/sinks/fold.hpp>
 #include <coflow/sources/from.hpp>
 #include <coflow/sources/scripted.hpp>
+#include <coflow/stages/merge.hpp>
 
 #include <gtest/gtest.h>
 
@@ -20,7 +21,7 @@ using namespace std::chrono_literals;
 using coflow::cooperate;
 using coflow::failure;
 
-namespace {
+namespace coflow_behaviour_test {
 
 template <class D>
 class Driver : public ::testing::Test {
@@ -264,6 +265,24 @@ TYPED_TEST(Driver, ADeferredFiredLaterWakesTheFlow) {
   EXPECT_EQ(d.value(), (std::vector<std::string>{"before", "test", "after"}));
 }
 
+TYPED_TEST(Driver, MergeOfADeferredFiredOnTheNextTurn) {
+  // The seed's test: merge(deferred fired later, [1, 2, cooperate, 3]) gives 1 2 test 3.
+  using V = std::variant<std::string, int>;
+  coflow::deferred<std::string> later;
+  auto d = this->driver.spawn(coflow::merge(coflow::from(later), coflow::scripted<int>({1, 2, cooperate{}, 3})));
+  this->driver.call_later(0ms, [later]() mutable { later.callback("test"); });
+  this->driver.run();
+  EXPECT_EQ(d.value(), (std::vector<V>{V{1}, V{2}, V{std::string{"test"}}, V{3}}));
+}
+
+TYPED_TEST(Driver, MergeOfAnAlreadyFiredDeferred) {
+  using V = std::variant<std::string, int>;
+  auto d = this->driver.spawn(
+      coflow::merge(coflow::from(coflow::deferred<std::string>::succeed("now")), coflow::from({1, 2})));
+  this->driver.run();
+  EXPECT_EQ(d.value(), (std::vector<V>{V{std::string{"now"}}, V{1}, V{2}}));
+}
+
 TYPED_TEST(Driver, AnAlreadyFiredDeferredGivesItsValueAtOnce) {
   auto d = this->driver.spawn(coflow::from(coflow::deferred<int>::succeed(5)));
   this->driver.run();
@@ -311,4 +330,4 @@ TYPED_TEST(Driver, CallbacksAddedAfterTheFlowEndedRunAtOnce) {
   EXPECT_EQ(seen, 2);
 }
 
-}  // namespace
+}  // namespace coflow_behaviour_test

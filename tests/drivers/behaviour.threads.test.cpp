@@ -13,7 +13,7 @@
 
 using namespace std::chrono_literals;
 
-namespace {
+namespace coflow_behaviour_test {
 
 template <class D>
 class ThreadedDriver : public ::testing::Test {
@@ -91,4 +91,4 @@ TYPED_TEST(ThreadedDriver, WakesRacingWithParksAreNeverLost) {
   for (int i = 0; i < items; ++i) ASSERT_EQ(d.value()[static_cast<std::size_t>(i)], i);
 }
 
-}  // namespace
+}  // namespace coflow_behaviour_test

@@ -14,7 +14,7 @@
 using namespace std::chrono_literals;
 using coflow::cooperate;
 
-namespace {
+namespace coflow_scheduler_test {
 
 struct parked_forever {
   using value_type = int;
@@ -46,7 +46,9 @@ struct self_cancelling {
     return cooperate{};
   }
 };
-}  // namespace
+}  // namespace coflow_scheduler_test
+
+using namespace coflow_scheduler_test;
 
 TEST(Scheduler, RunReturnsAtOnceWithNothingToDo) {
   coflow::scheduler s;
@@ -139,11 +141,16 @@ TEST(Scheduler, SpawnsFromCallbacks) {
 
 TEST(Scheduler, CallLaterWithZeroDelayRunsOnTheNextTurn) {
   coflow::scheduler s;
-  std::vector<int> order;
-  s.call_later(0ms, [&] { order.push_back(1); });
-  s.call_later(-5ms, [&] { order.push_back(2); });
+  std::vector<std::string> order;
+  auto flow = s.spawn(coflow::scripted<int>({1, cooperate{}, 2}));
+  flow.then([&](const std::vector<int>&) { order.push_back("flow done"); });
+  s.call_later(0ms, [&] { order.push_back("call 1"); });
+  s.call_later(-5ms, [&] { order.push_back("call 2"); });
+  auto cancelled = s.call_later(0ms, [&] { order.push_back("cancelled"); });
+  EXPECT_TRUE(cancelled.cancel());
   s.run();
-  EXPECT_EQ(order, (std::vector<int>{1, 2}));
+  // The flow's first turn, then the calls queued behind it, then its second turn.
+  EXPECT_EQ(order, (std::vector<std::string>{"call 1", "call 2", "flow done"}));
 }
 
 TEST(Scheduler, SpawnsIntoAToVectorSink) {

@@ -264,17 +264,23 @@ class timer_handle {
   std::weak_ptr<detail::call_state> s_;
 };
 
-/// Calls `fn()` on `ctx` after at least `d` (a `steady_timer`).
+/// Calls `fn()` on `ctx` after at least `d` (a `steady_timer`; with `d <= 0`, a `post`).
 template <class Ctx, class F>
 timer_handle call_later(Ctx&& ctx, cooperate::duration d, F fn) {
-  auto s = std::make_shared<detail::call_state>(detail::executor_of(ctx), std::function<void()>(std::move(fn)));
-  s->timer.expires_after(d);
-  s->timer.async_wait([s](const boost::system::error_code& ec) {
+  auto ex = detail::executor_of(ctx);
+  auto s = std::make_shared<detail::call_state>(ex, std::function<void()>(std::move(fn)));
+  auto call = [s](const boost::system::error_code& ec) {
     if (ec || s->cancelled || s->fired) return;
     s->fired = true;
     std::function<void()> f = std::move(s->fn);
     f();
-  });
+  };
+  if (d <= cooperate::duration::zero()) {
+    boost::asio::post(ex, [call] { call(boost::system::error_code{}); });
+  } else {
+    s->timer.expires_after(d);
+    s->timer.async_wait(call);
+  }
   return timer_handle{s};
 }
 

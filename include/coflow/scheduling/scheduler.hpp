@@ -96,6 +96,7 @@ class call_task final : public sched_task {
  public:
   call_task(std::shared_ptr<sched_core> c, std::function<void()> f)
       : sched_task{std::move(c), true}, fn{std::move(f)} {}
+  turn resume() override;  // a due call in the run queue: calls fn
   std::function<void()> fn;
   scheduler* owner = nullptr;
   bool cancelled = false;
@@ -178,7 +179,7 @@ class scheduler {
       woken.swap(core_->woken);
       calls.swap(core_->calls);
     }
-    std::erase_if(tasks, [](const auto& t) { return t->finished; });
+    std::erase_if(tasks, [](const auto& t) { return t->finished || t->is_call; });
     for (auto& t : tasks) {
       t->finished = true;
       t->state.finish();
@@ -227,12 +228,20 @@ class scheduler {
   }
 
   /// Calls `fn()` on the scheduler's thread after at least `d`; cancellable through the handle.
+  /// With `d <= 0` the call joins the run queue behind the flows already there (Twisted's
+  /// `callLater(0, ...)`: it runs before a flow that cooperates after this call is made).
   template <class F>
   timer_handle call_later(cooperate::duration d, F fn) {
     auto t = std::make_shared<detail::call_task>(core_, std::function<void()>(std::move(fn)));
     t->owner = this;
     ++live_timers_;
-    push_timer(clock::now() + std::max(d, cooperate::duration::zero()), t, 0);
+    if (d <= cooperate::duration::zero()) {
+      t->index = registry_.size();
+      registry_.push_back(t);
+      push_ready(t.get());
+    } else {
+      push_timer(clock::now() + d, t, 0);
+    }
     return timer_handle{t};
   }
 
@@ -273,6 +282,7 @@ class scheduler {
  private:
   friend class timer_handle;
   friend class detail::sched_task;
+  friend class detail::call_task;
 
   struct until_flag {
     scheduler* s = nullptr;
@@ -318,7 +328,7 @@ class scheduler {
       t.timer_armed = false;
       --live_timers_;
     }
-    --live_flows_;
+    if (!t.is_call) --live_flows_;
     // Queued (owned, not running) means the run queue or the inbox still points at it: those
     // unregister it when they drop it.
     const bool queued = !t.state.is_idle() && &t != current_;
@@ -415,7 +425,7 @@ class scheduler {
       if (!core_->calls.empty() || !core_->woken.empty()) continue;
       if (live_flows_ == 0 && live_timers_ == 0) return false;
       core_->sleeping = true;
-      if (live_timers_ > 0) core_->cv.wait_until(lock, timers_.front().when);
+      if (live_timers_ > 0 && !timers_.empty()) core_->cv.wait_until(lock, timers_.front().when);
       else core_->cv.wait(lock);
       core_->sleeping = false;
     }
@@ -427,6 +437,7 @@ class scheduler {
       explicit current(detail::sched_core* c) noexcept : previous{detail::running_core} { detail::running_core = c; }
       ~current() { detail::running_core = previous; }
     } guard{core_.get()};
+    current_ = nullptr;  // in case a callback threw out of the previous run
     int countdown = poll_interval;
     while (!stop_) {
       if (count_ == 0) {
@@ -494,6 +505,16 @@ inline void detail::sched_task::wake() noexcept {
   if (!state.wake()) return;
   if (running_core == core.get()) core->owner->push_ready(this);  // its registry holds it
   else core->post_woken(shared_from_this());
+}
+
+inline detail::turn detail::call_task::resume() {
+  if (!cancelled && !fired) {
+    fired = true;
+    --owner->live_timers_;
+    std::function<void()> f = std::move(fn);
+    f();
+  }
+  return {turn::finished};
 }
 
 inline bool timer_handle::cancel() {
