@@ -1,6 +1,7 @@
 #include <coflow/control/block.hpp>
 #include <coflow/coro/generator.hpp>
 #include <coflow/core/waker.hpp>
+#include <coflow/sinks/to_vector.hpp>
 #include <coflow/sources/from.hpp>
 #include <coflow/sources/iota.hpp>
 #include <coflow/sources/scripted.hpp>
@@ -11,6 +12,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <memory>
 #include <ranges>
 #include <stdexcept>
 #include <string>
@@ -172,4 +174,19 @@ TEST(Block, AWakeBeforeTheParkIsRemembered) {
   for (int v : coflow::block(s)) out.push_back(v);
   EXPECT_TRUE(s.had_waker);
   EXPECT_EQ(out, (ints{42}));
+}
+
+TEST(Block, ABlockingRangeOfMoveOnlyValuesCanBeCollected) {
+  auto make = []() -> coflow::generator<std::unique_ptr<int>> {
+    co_yield std::make_unique<int>(1);
+    co_yield coflow::cooperate{};
+    co_yield std::make_unique<int>(2);
+  };
+  std::vector<std::unique_ptr<int>> out;
+  for (auto&& p : coflow::block(make())) out.push_back(std::move(p));
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(*out[1], 2);
+  auto collected = coflow::from(coflow::block(make())) | coflow::to_vector();
+  ASSERT_EQ(collected.size(), 2u);
+  EXPECT_EQ(*collected[0], 1);
 }

@@ -228,3 +228,9 @@ TEST(Generator, DestroyedWhileSuspendedOnACooperateRunsItsDestructors) {
   EXPECT_EQ(c.middle, 1);
   EXPECT_EQ(c.top, 1);
 }
+
+TEST(Generator, AnEmptyGeneratorEndsAtOnce) {
+  auto g = []() -> coflow::generator<int> { co_return; }();
+  EXPECT_TRUE(g.next().is_done());
+  EXPECT_TRUE(g.next().is_done());
+}

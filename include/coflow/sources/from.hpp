@@ -10,6 +10,8 @@
 #include <utility>
 #include <vector>
 
+#include <range/v3/range_fwd.hpp>
+
 #include "coflow/core/stage.hpp"
 #include "coflow/detail/diagnostic.hpp"
 #include "coflow/sources/just.hpp"
@@ -21,15 +23,10 @@ template <class T>
 concept string_like = std::is_convertible_v<const std::remove_cvref_t<T>&, std::string_view> &&
                       !std::is_same_v<std::remove_cvref_t<T>, std::nullptr_t>;
 
-// Whether moving an element out of an owned R can only touch R itself. A container is
-// deep-const (its const version gives const references to its elements); a view that is not a
-// std view (range-v3's `v | views::filter(p)`) refers to elements it does not own. Prvalue
-// elements are copies anyway.
+// A range-v3 view (`v | ranges::views::filter(p)`) is not a std view, but like one it refers to
+// elements it does not own: they must never be moved out of it.
 template <class R>
-concept owns_elements =
-    !std::is_reference_v<std::ranges::range_reference_t<R>> ||
-    (std::ranges::range<const R> &&
-     std::is_same_v<std::ranges::range_reference_t<const R>, const std::ranges::range_value_t<R>&>);
+concept range_v3_view = std::is_base_of_v<ranges::view_base, std::remove_cv_t<R>>;
 }  // namespace detail
 
 /// A stage over a range. `Owned` ranges are stored in the stage; the others are referred to.
@@ -41,7 +38,7 @@ class range_source {
   using iterator = std::ranges::iterator_t<R>;
   using sentinel = std::ranges::sentinel_t<R>;
   static constexpr bool moves_out =
-      Owned && !std::ranges::view<R> && !std::is_const_v<R> && detail::owns_elements<R>;
+      Owned && !std::ranges::view<R> && !detail::range_v3_view<R> && !std::is_const_v<R>;
 
  public:
   using value_type =
