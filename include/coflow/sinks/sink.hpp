@@ -36,12 +36,13 @@ auto run(S& s, K&& k) {
   }
 }
 
+/// A temporary flow runs in place: it lives until the end of the caller's full expression,
+/// so there is nothing to gain from moving it.
 template <stage S, sink K>
 auto run(S&& s, K&& k)
   requires(!std::is_lvalue_reference_v<S>)
 {
-  S local{std::move(s)};
-  return run(local, std::forward<K>(k));
+  return run(s, std::forward<K>(k));
 }
 
 /// CRTP base of sinks: `stage | sink` (and `range | sink`) runs the flow.
