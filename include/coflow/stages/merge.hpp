@@ -78,9 +78,13 @@ class branch_set {
   template <std::size_t I>
   step<R> pull_at() {
     auto& b = hana::at_c<I>(branches_);
-    auto s = b.next();
-    if (s.has_value()) return Wrap::template value<I, R>(*std::move(s));
-    return std::move(s).template forward_signal<R>();
+    if constexpr (std::is_same_v<value_t<std::remove_cvref_t<decltype(b)>>, R>) {
+      return b.next();  // nothing to convert: no intermediate step
+    } else {
+      auto s = b.next();
+      if (s.has_value()) return Wrap::template value<I, R>(*std::move(s));
+      return std::move(s).template forward_signal<R>();
+    }
   }
 
   // A runtime branch index to a compile-time one: a chain of compares, which the optimiser
