@@ -167,3 +167,16 @@ TEST(From, AStageIsPassedThrough) {
   auto s = coflow::from(coflow::from(std::vector<int>{1, 2}));
   EXPECT_EQ(pull_all(s), (ints{1, 2}));
 }
+
+TEST(From, AValueGivenToAThrowingConsumerInAFusedLoopIsConsumed) {
+  struct stop {};
+  auto s = coflow::from(std::vector<int>{1, 2, 3});
+  EXPECT_THROW(s.drive([](int i) -> bool {
+    if (i == 2) throw stop{};
+    return true;
+  }),
+               stop);
+  EXPECT_EQ(pull_all(s), (ints{3}));  // as when pulled: 1 and 2 were delivered
+  auto moved = std::move(s);
+  EXPECT_TRUE(moved.next().is_done());
+}

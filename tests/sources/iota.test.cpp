@@ -42,3 +42,14 @@ TEST(Iota, DriveStopsWhenAskedAndNextContinues) {
 }
 
 static_assert(coflow::iota(0, 3).next().has_value(), "iota works at compile time");
+
+TEST(Iota, AValueGivenToAThrowingConsumerInAFusedLoopIsConsumed) {
+  struct stop {};
+  auto s = coflow::iota(0, 5);
+  EXPECT_THROW(s.drive([](int i) -> bool {
+    if (i == 1) throw stop{};
+    return true;
+  }),
+               stop);
+  EXPECT_EQ(*s.next(), 2);
+}

@@ -1,6 +1,7 @@
 // coflow/sources/from.hpp - a stage over a range, a container or anything with a `from` hook.
 #pragma once
 
+#include <exception>
 #include <initializer_list>
 #include <iterator>
 #include <ranges>
@@ -94,21 +95,30 @@ class range_source {
   template <class F>
   void drive(F&& f) {
     start();
-    auto it = std::move(it_);
-    auto end = end_;
-    [[maybe_unused]] std::size_t n = 0;
-    for (; it != end; ++it) {
-      if constexpr (Owned) ++n;
+    // The position is written back even when `f` throws: the value it was given is consumed,
+    // as it is when pulled with next().
+    struct save {
+      range_source& self;
+      iterator it;
+      std::ptrdiff_t n = 0;
+      int exceptions = std::uncaught_exceptions();
+      ~save() {
+        if (std::uncaught_exceptions() > exceptions) ++it;  // `n` already counts it
+        self.it_ = std::move(it);
+        if constexpr (Owned) self.offset_ += n;
+      }
+    } pos{*this, std::move(it_)};
+    const auto end = end_;
+    for (; pos.it != end; ++pos.it) {
+      if constexpr (Owned) ++pos.n;
       bool more;
-      if constexpr (moves_out) more = f(std::ranges::iter_move(it));
-      else more = f(*it);
+      if constexpr (moves_out) more = f(std::ranges::iter_move(pos.it));
+      else more = f(*pos.it);
       if (!more) {
-        ++it;
+        ++pos.it;
         break;
       }
     }
-    it_ = std::move(it);
-    if constexpr (Owned) offset_ += n;
   }
 
  private:

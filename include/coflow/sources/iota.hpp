@@ -30,16 +30,20 @@ class iota_source {
 
   template <class F>
   constexpr void drive(F&& f) {
-    I i = i_;
+    // Written back even when `f` throws: the value it was given is consumed, as with next().
+    struct save {
+      iota_source& self;
+      I i;
+      constexpr ~save() { self.i_ = i; }
+    } pos{*this, i_};
     if (last_) {
       const I last = *last_;
-      while (i != last)
-        if (!f(I(i++))) break;
+      while (pos.i != last)
+        if (!f(I(pos.i++))) break;
     } else {
-      while (f(I(i++))) {
+      while (f(I(pos.i++))) {
       }
     }
-    i_ = i;
   }
 
  private:
