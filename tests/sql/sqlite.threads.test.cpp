@@ -362,3 +362,12 @@ concept query_compiles = requires(sqlite::database& db) {
   { sqlite::query<Cols...>(db, "") } -> coflow::stage;
 };
 static_assert(query_compiles<int, std::optional<std::string>, sqlite::blob>);
+
+TEST(SqliteQuery, WithOtherBufferingGivesTheSameRowsInOrder) {
+  auto db = numbers(3000);
+  auto ids = sqlite::query<std::int64_t>(db, "SELECT id FROM t ORDER BY id")
+                 .with(coflow::threaded_options{.capacity = 1, .batch = 1}) |
+             coflow::to_vector();
+  ASSERT_EQ(ids.size(), 3000u);
+  for (std::size_t i = 0; i < ids.size(); ++i) ASSERT_EQ(ids[i], static_cast<std::int64_t>(i + 1));
+}

@@ -146,16 +146,23 @@ class query_source {
   ///
   ///     for (auto& rows : coflow::block(coflow::sqlite::query<int>(db, sql).fetch_many(500)))
   auto fetch_many(std::size_t n) && {
-    return coflow::threaded(batch_factory<Open>{std::move(open_).value(), n == 0 ? 1 : n}, options_);
+    return coflow::threaded(batch_factory<Open>{take_open(), n == 0 ? 1 : n}, options_);
   }
 
   /// The same query with other buffering between the worker and the flow (`capacity` and
   /// `batch` count chunks of rows, or batches for `fetch_many`). Call it before the first pull.
   query_source with(threaded_options options) && {
-    return query_source{std::move(open_).value(), options};
+    return query_source{take_open(), options};
   }
 
  private:
+  // The query, moved out once (throws std::bad_optional_access if it already started).
+  Open take_open() {
+    Open o = std::move(open_).value();
+    open_.reset();
+    return o;
+  }
+
   std::optional<Open> open_;  // until the first pull starts the worker
   threaded_options options_;
   std::optional<inner_type> inner_;
