@@ -26,6 +26,7 @@ struct concurrent_value<S, Ss...> {
 };
 
 struct concurrent_wrap {
+  static constexpr bool passes_same_type = false;  // every value is tagged with its branch
   template <std::size_t I, class Out, class V>
   static step<Out> value(V&& v) {
     if constexpr (requires { typename Out::first_type; })

@@ -33,7 +33,8 @@ namespace hana = boost::hana;
 /// cannot starve the others. A branch that cooperates is skipped for this pull (the others
 /// run) and retried on the next one; only when every live branch cooperates does the pull
 /// give a cooperate: the `earliest` of theirs (it parks only when all of them park).
-/// `Wrap::template value<I>(v)` turns branch I's value into a `step<R>`.
+/// `Wrap::template value<I, R>(v)` turns branch I's value into a `step<R>`; when
+/// `Wrap::passes_same_type`, a branch whose value type is `R` is returned as it is.
 template <class R, class Wrap, class... Ss>
 class branch_set {
  public:
@@ -78,7 +79,7 @@ class branch_set {
   template <std::size_t I>
   step<R> pull_at() {
     auto& b = hana::at_c<I>(branches_);
-    if constexpr (std::is_same_v<value_t<std::remove_cvref_t<decltype(b)>>, R>) {
+    if constexpr (Wrap::passes_same_type && std::is_same_v<value_t<std::remove_cvref_t<decltype(b)>>, R>) {
       return b.next();  // nothing to convert: no intermediate step
     } else {
       auto s = b.next();
@@ -128,6 +129,7 @@ struct merge_value<S, Ss...> {
 };
 
 struct merge_wrap {
+  static constexpr bool passes_same_type = true;
   template <std::size_t I, class Out, class V>
   static step<Out> value(V&& v) {
     if constexpr (std::is_same_v<std::remove_cvref_t<V>, std::remove_cvref_t<Out>> ||
