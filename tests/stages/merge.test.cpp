@@ -1,6 +1,7 @@
 #include <coflow/stages/merge.hpp>
 
 #include <coflow/control/block.hpp>
+#include <coflow/introspection/describe.hpp>
 #include <coflow/sinks/to_vector.hpp>
 #include <coflow/sources/callback.hpp>
 #include <coflow/sources/from.hpp>
@@ -157,6 +158,16 @@ TEST(Merge, ComposesWithOtherStagesAndSinks) {
   static_assert(std::is_same_v<decltype(coflow::merge(coflow::from({1}), coflow::from({2})))::upstreams,
                                decltype(boost::hana::tuple_t<coflow::range_source<std::vector<int>, true>,
                                                              coflow::range_source<std::vector<int>, true>>)>);
+}
+
+TEST(Merge, DescribesItsBranchesAndValueType) {
+  using callback_and_script =
+      decltype(coflow::merge(std::declval<coflow::callback_stage<int>>(), coflow::scripted<std::string>({})));
+  static_assert(coflow::describe<callback_and_script>() ==
+                "merge(callback<int>, scripted<string>) -> variant<int, string>");
+  static_assert(coflow::describe<decltype(coflow::merge(coflow::from({1}), coflow::from({2})))>() ==
+                "merge(from<vector<int>>, from<vector<int>>) -> int");
+  SUCCEED();
 }
 
 }  // namespace
