@@ -65,6 +65,16 @@ void hand_off(benchmark::State& state, P produce, C consume) {
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * items));
 }
 
+// Boost's queue has no blocking wait: its users spin. Like the ring's own waits, this spins
+// with a pause for ~20 us and then yields (forever: it never sleeps), so that a loaded machine
+// does not starve the other side.
+struct backoff {
+  coflow::detail::spinner s;
+  void operator()() noexcept {
+    if (!s.spin()) std::this_thread::yield();
+  }
+};
+
 // ---- coflow::spsc_ring -----------------------------------------------------------------------
 
 void ring_item_by_item(benchmark::State& state) {
@@ -77,6 +87,26 @@ void ring_item_by_item(benchmark::State& state) {
       [&] {
         std::uint64_t sum = 0;
         for (std::uint64_t n = 0; n < items; ++n) sum += *ring->pop();
+        return sum;
+      });
+}
+
+// The non-blocking calls with Boost's spin loop: the queues alone, without the sleeping policy.
+void ring_item_by_item_try(benchmark::State& state) {
+  auto ring = std::make_unique<coflow::spsc_ring<std::uint64_t>>(capacity);
+  hand_off(
+      state,
+      [&] {
+        for (std::uint64_t i = 0; i < items; ++i)
+          for (backoff wait; !ring->try_push(i);) wait();
+      },
+      [&] {
+        std::uint64_t sum = 0;
+        for (std::uint64_t n = 0; n < items; ++n) {
+          std::optional<std::uint64_t> v;
+          for (backoff wait; !(v = ring->try_pop());) wait();
+          sum += *v;
+        }
         return sum;
       });
 }
@@ -108,14 +138,6 @@ void ring_batched(benchmark::State& state) {
 
 // ---- boost::lockfree::spsc_queue (compile-time capacity) ---------------------------------
 
-// Boost's queue has no blocking wait: its users spin. Like the ring's own waits, this spins
-// with a pause and then yields, so that a loaded machine does not starve the other side.
-struct backoff {
-  coflow::detail::spinner s;
-  void operator()() noexcept {
-    if (!s.spin()) std::this_thread::yield();
-  }
-};
 
 using boost_queue = boost::lockfree::spsc_queue<std::uint64_t, boost::lockfree::capacity<capacity>>;
 
@@ -314,6 +336,7 @@ void single_thread_fold(benchmark::State& state) {
 
 #define COFLOW_RING_BENCH(f) BENCHMARK(f)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1)
 COFLOW_RING_BENCH(ring_item_by_item);
+COFLOW_RING_BENCH(ring_item_by_item_try);
 COFLOW_RING_BENCH(boost_item_by_item);
 COFLOW_RING_BENCH(mutex_deque_item_by_item);
 COFLOW_RING_BENCH(ring_batched);
