@@ -62,6 +62,40 @@ void SwitchHandStateMachines(benchmark::State& state) {
   switch_counter(state);
 }
 
+// (a') The same, but each resume returns a `coflow::step<int>` as a coflow stage does: this
+// isolates the cost of the step protocol from the cost of the scheduler.
+struct hand_step_task {
+  virtual coflow::step<int> next() = 0;
+  virtual ~hand_step_task() = default;
+};
+struct hand_step_yielder final : hand_step_task {
+  explicit hand_step_yielder(std::int64_t n) : left{n} {}
+  coflow::step<int> next() override {
+    benchmark::DoNotOptimize(left);
+    if (--left <= 0) return coflow::done;
+    return coflow::cooperate{};
+  }
+  std::int64_t left;
+};
+
+void SwitchHandStepMachines(benchmark::State& state) {
+  const auto flows = state.range(0), yields = state.range(1);
+  for (auto _ : state) {
+    std::vector<std::unique_ptr<hand_step_task>> tasks;
+    std::deque<hand_step_task*> queue;
+    for (std::int64_t i = 0; i < flows; ++i) {
+      tasks.push_back(std::make_unique<hand_step_yielder>(yields));
+      queue.push_back(tasks.back().get());
+    }
+    while (!queue.empty()) {
+      hand_step_task* t = queue.front();
+      queue.pop_front();
+      if (t->next().is_cooperate()) queue.push_back(t);
+    }
+  }
+  switch_counter(state);
+}
+
 // (b) Bare C++20 coroutines, resumed round-robin by a deque of handles.
 struct bare_coro {
   struct promise_type {
@@ -147,6 +181,7 @@ void SwitchCoflowAsio(benchmark::State& state) {
 
 #define COFLOW_SWITCH_ARGS ->Args({1000, 10000})->Args({1000, 100})->Unit(benchmark::kMillisecond)
 BENCHMARK(SwitchHandStateMachines) COFLOW_SWITCH_ARGS;
+BENCHMARK(SwitchHandStepMachines) COFLOW_SWITCH_ARGS;
 BENCHMARK(SwitchBareCoroutines) COFLOW_SWITCH_ARGS;
 BENCHMARK(SwitchCoflowScheduler) COFLOW_SWITCH_ARGS;
 BENCHMARK(SwitchCoflowSchedulerGenerators) COFLOW_SWITCH_ARGS;
