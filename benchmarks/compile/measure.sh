@@ -5,7 +5,8 @@
 # resident set size") from /usr/bin/time -v.
 #
 # Usage: benchmarks/compile/measure.sh [--generate-only] [--reps N] [--out FILE]
-#   CXXS="g++ clang++-16" to choose the compilers; EXTRA_FLAGS for more flags (e.g. -ftime-trace).
+#   CXXS="g++ clang++-16" to choose the compilers; EXTRA_FLAGS for more flags (e.g. -ftime-trace);
+#   ONLY=<regex> to measure only the variants whose source names match (e.g. ONLY=umbrella).
 # The repetitions of the compared variants are interleaved (coflow, range-v3, coflow, ...) so
 # that load from other processes hits both alike.
 set -euo pipefail
@@ -201,6 +202,7 @@ for cxx in $CXXS; do
   [ "$cxx" = g++ ] && cxx_label="g++ $(g++ -dumpversion)"
   for v in "${variants[@]}"; do
     IFS='|' read -r label a b <<<"$v"
+    [[ -n "${ONLY:-}" && ! "$a" =~ ${ONLY} ]] && continue
     ta=() ca=() ma=() tb=() cb=() mb=()
     for ((r = 0; r < reps; r++)); do
       read -r t c m < <(measure_once "$cxx" "$gen/$a.cpp")
