@@ -20,6 +20,13 @@ template <class T>
 using pulled_t = std::conditional_t<std::is_lvalue_reference_v<T>, std::remove_reference_t<T>*,
                                     std::optional<std::remove_cvref_t<T>>>;
 
+/// What a rejected `co_await` gives, so that the code after it raises no further errors.
+struct ill_formed_awaiter {
+  static constexpr bool await_ready() noexcept { return true; }
+  static constexpr void await_suspend(std::coroutine_handle<>) noexcept {}
+  static std::optional<ill_formed> await_resume() noexcept { return std::nullopt; }
+};
+
 /// An awaited pull that gave a cooperate: the generator retries it before resuming.
 struct pending_pull {
   virtual std::optional<cooperate> retry() = 0;
@@ -69,6 +76,16 @@ class [[nodiscard]] generator {
       current_.emplace(c);
       return {};
     }
+    // Anything else: one readable message instead of a list of rejected overloads. (An
+    // `ill_formed` value comes from a co_await that already said what is wrong.)
+    template <class U>
+      requires(!std::is_constructible_v<step<T>, U &&> && !std::is_same_v<std::remove_cvref_t<U>, cooperate>)
+    std::suspend_always yield_value(U&&) noexcept {
+      static_assert(std::is_same_v<std::remove_cvref_t<U>, detail::ill_formed>,
+                    "coflow::generator<T>: co_yield needs a value convertible to T (or a "
+                    "coflow::cooperate)");
+      return {};
+    }
     void return_void() noexcept { current_.emplace(done); }
     void unhandled_exception() noexcept { current_.emplace(failure::current()); }
 
@@ -80,7 +97,7 @@ class [[nodiscard]] generator {
         static_assert(detail::always_false<S>,
                       "coflow::generator: co_await needs a stage (an lvalue such as a "
                       "generator or coflow::from(...)); wrap ranges with coflow::from");
-        return std::suspend_never{};
+        return detail::ill_formed_awaiter{};
       }
     }
     template <class S>
@@ -88,7 +105,7 @@ class [[nodiscard]] generator {
       static_assert(detail::always_false<S>,
                     "coflow::generator: co_await needs a stage held in a variable (an lvalue): a "
                     "temporary stage would restart on every pull");
-      return std::suspend_never{};
+      return detail::ill_formed_awaiter{};
     }
 
    private:
