@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cassert>
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
@@ -43,6 +44,8 @@ class sched_task : public waker::target, public std::enable_shared_from_this<sch
   virtual void errback_cancelled() {}
 
   void wake() noexcept override;
+  /// On the loop's thread, when a wake queues it: a pending timer sleep is over.
+  void disarm() noexcept;
 
   wake_state state;
   std::shared_ptr<sched_core> core;
@@ -161,7 +164,7 @@ class scheduler {
  public:
   using clock = std::chrono::steady_clock;
 
-  scheduler() : core_{std::make_shared<detail::sched_core>(this)}, ring_{new detail::sched_task*[16]}, mask_{15} {}
+  scheduler() : core_{std::make_shared<detail::sched_core>(this)} {}
   scheduler(const scheduler&) = delete;
   scheduler& operator=(const scheduler&) = delete;
 
@@ -236,8 +239,7 @@ class scheduler {
     t->owner = this;
     ++live_timers_;
     if (d <= cooperate::duration::zero()) {
-      t->index = registry_.size();
-      registry_.push_back(t);
+      enroll(t);
       push_ready(t.get());
     } else {
       push_timer(clock::now() + d, t, 0);
@@ -298,7 +300,7 @@ class scheduler {
   static bool later(const timer_entry& a, const timer_entry& b) noexcept {
     return a.when != b.when ? a.when > b.when : a.seq > b.seq;
   }
-  static constexpr int poll_interval = 64;  // turns between checks of the clock and the inbox
+  static constexpr std::size_t poll_interval = 64;  // turns between checks of the clock and the inbox
 
   template <class S, class C, class R>
   deferred<R> start(S s, C c, bool errback_trapped) {
@@ -308,8 +310,7 @@ class scheduler {
     d.set_canceller([w = std::weak_ptr<detail::sched_task>(t), this](const deferred<R>&) {
       if (auto task = w.lock()) cancel_task(*task);
     });
-    t->index = registry_.size();
-    registry_.push_back(t);
+    enroll(t);
     ++live_flows_;
     push_ready(t.get());
     return d;
@@ -350,25 +351,40 @@ class scheduler {
     }
   }
 
-  // The run queue: a ring of plain pointers (the registry owns the tasks; a task finished
-  // while queued stays registered until the ring drops it).
-  void push_ready(detail::sched_task* t) {
-    if (count_ > mask_) [[unlikely]] grow();
-    ring_[(head_ + count_) & mask_] = t;
-    ++count_;
+  // The run queue is two arrays of plain pointers (the registry owns the tasks; a task
+  // finished while queued stays registered until the queue drops it): the round being run,
+  // `round_[pos_, end_)`, and the tasks queued behind it, `next_[0, queued_)`; the loop swaps
+  // them when the round is over. Its order is the one of a single FIFO. A task is queued at
+  // most once and only while registered, so `next_` holding as many slots as the registry
+  // has tasks means a push never checks for room.
+  void enroll(std::shared_ptr<detail::sched_task> t) {
+    t->index = registry_.size();
+    registry_.push_back(std::move(t));
+    if (registry_.size() > next_cap_) [[unlikely]] grow_next();
   }
-  detail::sched_task* pop_ready() noexcept {
-    detail::sched_task* t = ring_[head_];
-    head_ = (head_ + 1) & mask_;
-    --count_;
-    return t;
+  void push_ready(detail::sched_task* t) noexcept {
+    assert(queued_ < next_cap_);
+    next_[queued_++] = t;
   }
-  [[gnu::noinline]] void grow() {
-    std::unique_ptr<detail::sched_task*[]> bigger{new detail::sched_task*[2 * (mask_ + 1)]};
-    for (std::size_t i = 0; i < count_; ++i) bigger[i] = ring_[(head_ + i) & mask_];
-    ring_ = std::move(bigger);
-    mask_ = 2 * mask_ + 1;
-    head_ = 0;
+  [[gnu::noinline]] void grow_next() {
+    std::size_t cap = std::max<std::size_t>(16, 2 * registry_.size());
+    std::unique_ptr<detail::sched_task*[]> bigger{new detail::sched_task*[cap]};
+    std::copy_n(next_.get(), queued_, bigger.get());
+    next_ = std::move(bigger);
+    next_cap_ = cap;
+  }
+  // The current round is over: the queued tasks become the next one.
+  void next_round() {
+    std::swap(round_, next_);
+    std::swap(round_cap_, next_cap_);
+    pos_ = 0;
+    end_ = queued_;
+    queued_ = 0;
+    if (next_cap_ < registry_.size()) {
+      std::size_t cap = std::max<std::size_t>(16, 2 * registry_.size());
+      next_.reset(new detail::sched_task*[cap]);
+      next_cap_ = cap;
+    }
   }
 
   void push_timer(clock::time_point when, std::shared_ptr<detail::sched_task> t, std::uint32_t gen) {
@@ -408,8 +424,12 @@ class scheduler {
       core_->attention.store(false, std::memory_order_relaxed);
     }
     for (auto& t : woken) {
-      if (!t->finished) push_ready(t.get());  // the registry holds it
-      else unregister(*t);
+      if (!t->finished) {
+        t->disarm();
+        push_ready(t.get());  // the registry holds it
+      } else {
+        unregister(*t);
+      }
     }
     for (auto& f : calls) f();
   }
@@ -420,7 +440,7 @@ class scheduler {
     for (;;) {
       if (!timers_.empty()) fire_timers(clock::now());
       if (core_->attention.load(std::memory_order_acquire)) drain_inbox();
-      if (count_ > 0 || stop_) return true;
+      if (queued_ > 0 || stop_) return true;
       std::unique_lock lock{core_->m};
       if (!core_->calls.empty() || !core_->woken.empty()) continue;
       if (live_flows_ == 0 && live_timers_ == 0) return false;
@@ -431,6 +451,9 @@ class scheduler {
     }
   }
 
+  // The hot path: a turn that ends with `cooperate{0}` reads the queue from registers (the
+  // round) and appends to `next_`; the inbox and the clock are looked at every
+  // `poll_interval` turns, between batches of turns that need no countdown of their own.
   void loop() {
     struct current {
       detail::sched_core* previous;
@@ -438,60 +461,85 @@ class scheduler {
       ~current() { detail::running_core = previous; }
     } guard{core_.get()};
     current_ = nullptr;  // in case a callback threw out of the previous run
-    int countdown = poll_interval;
-    while (!stop_) {
-      if (count_ == 0) {
-        if (!wait_for_work()) break;
-        continue;
-      }
-      if (--countdown == 0) [[unlikely]] {
-        countdown = poll_interval;
-        if (core_->attention.load(std::memory_order_acquire)) drain_inbox();
-        if (!timers_.empty()) fire_timers(clock::now());
-        continue;
-      }
-      detail::sched_task* t = pop_ready();
-      if (t->finished) [[unlikely]] {
-        unregister(*t);
-        continue;
-      }
-      if (t->timer_armed) {  // woken before its timer: the heap entry is now stale
-        t->timer_armed = false;
-        --live_timers_;
-      }
-      current_ = t;  // until the end of the switch: finish_task then knows t is not queued
-      detail::turn r = t->resume();
-      if (t->cancel_requested) [[unlikely]] r.kind = detail::turn::finished;
-      switch (r.kind) {
-        case detail::turn::again:
-          push_ready(t);
-          break;
-        case detail::turn::park:
-          if (!t->state.try_idle()) push_ready(t);
-          break;
-        case detail::turn::sleep:
-          if (!t->state.try_idle()) {
-            push_ready(t);
-          } else {
-            t->timer_armed = true;
-            ++t->gen;
-            ++live_timers_;
-            push_timer(clock::now() + r.timeout, t->shared_from_this(), t->gen);
+    std::size_t pos = pos_, end = end_;
+    try {
+      std::size_t countdown = poll_interval;
+      while (!stop_) {
+        current_ = nullptr;  // between turns: a cancel finishes its task at once
+        if (pos == end) [[unlikely]] {
+          if (queued_ == 0 && !wait_for_work()) break;
+          if (queued_ > 0) {
+            next_round();
+            pos = 0;
+            end = end_;
           }
-          break;
-        case detail::turn::finished:
-          finish_task(*t);
-          break;
+          continue;
+        }
+        if (countdown == 0) [[unlikely]] {
+          countdown = poll_interval;
+          if (core_->attention.load(std::memory_order_acquire)) drain_inbox();
+          if (!timers_.empty()) fire_timers(clock::now());
+          continue;
+        }
+        const std::size_t batch = std::min(countdown, end - pos);
+        const std::size_t last = pos + batch;
+        countdown -= batch;
+        detail::sched_task* const* const round = round_.get();  // stays put during the round
+        do {
+          detail::sched_task* t = round[pos++];
+          if (t->finished) [[unlikely]] {
+            unregister(*t);
+            continue;
+          }
+          current_ = t;  // until the end of the turn: finish_task then knows t is not queued
+          detail::turn r = t->resume();
+          if (r.kind == detail::turn::again && !t->cancel_requested) [[likely]] push_ready(t);
+          else end_turn(*t, r);
+        } while (pos != last && !stop_);
+        countdown += last - pos;  // stopped early
       }
-      current_ = nullptr;
+    } catch (...) {
+      pos_ = pos;
+      end_ = end;
+      throw;
     }
+    pos_ = pos;
+    end_ = end;
+    current_ = nullptr;
     stop_ = false;
   }
 
+  // A turn that did not end with `cooperate{0}`.
+  [[gnu::noinline]] void end_turn(detail::sched_task& t, detail::turn r) {
+    if (t.cancel_requested) r.kind = detail::turn::finished;
+    switch (r.kind) {
+      case detail::turn::again:
+        push_ready(&t);
+        break;
+      case detail::turn::park:
+        if (!t.state.try_idle()) push_ready(&t);
+        break;
+      case detail::turn::sleep:
+        if (!t.state.try_idle()) {
+          push_ready(&t);
+        } else {
+          t.timer_armed = true;
+          ++t.gen;
+          ++live_timers_;
+          push_timer(clock::now() + r.timeout, t.shared_from_this(), t.gen);
+        }
+        break;
+      case detail::turn::finished:
+        finish_task(t);
+        current_ = nullptr;
+        break;
+    }
+  }
+
   std::shared_ptr<detail::sched_core> core_;
-  std::unique_ptr<detail::sched_task*[]> ring_;
-  std::size_t mask_;
-  std::size_t head_ = 0, count_ = 0;
+  std::unique_ptr<detail::sched_task*[]> round_, next_;
+  std::size_t round_cap_ = 0, next_cap_ = 0;
+  std::size_t pos_ = 0, end_ = 0, queued_ = 0;
   std::vector<timer_entry> timers_;
   std::uint64_t seq_ = 0;
   std::size_t live_timers_ = 0;  // call_later entries pending + flows asleep on a timer
@@ -503,8 +551,19 @@ class scheduler {
 
 inline void detail::sched_task::wake() noexcept {
   if (!state.wake()) return;
-  if (running_core == core.get()) core->owner->push_ready(this);  // its registry holds it
-  else core->post_woken(shared_from_this());
+  if (running_core == core.get()) {  // on the loop's thread
+    disarm();
+    core->owner->push_ready(this);  // its registry holds it
+  } else {
+    core->post_woken(shared_from_this());
+  }
+}
+
+inline void detail::sched_task::disarm() noexcept {
+  if (timer_armed) {  // woken before its timer: the heap entry is now stale
+    timer_armed = false;
+    --core->owner->live_timers_;
+  }
 }
 
 inline detail::turn detail::call_task::resume() {

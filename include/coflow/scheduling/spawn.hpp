@@ -112,7 +112,8 @@ class flow_body {
   [[nodiscard]] const deferred<R>& result() const noexcept { return result_; }
   [[nodiscard]] bool alive() const noexcept { return stage_.has_value(); }
 
-  turn run(const waker& w) {
+  // Inlined into the driver's resume: one call per turn, not two.
+  [[gnu::always_inline]] turn run(const waker& w) {
     for (int i = 0; i < values_per_turn; ++i) {
       step<value_t<S>> st = pull(w);
       if (st.has_value()) [[likely]] {
