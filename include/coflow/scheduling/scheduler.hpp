@@ -265,7 +265,7 @@ class scheduler {
     flag->s = this;
     d.both([flag] {
       flag->fired = true;
-      if (flag->s) flag->s->stop_ = true;
+      if (flag->s) flag->s->stop_ = flag->s->interrupt_ = true;
     });
     loop();
     flag->s = nullptr;
@@ -274,8 +274,8 @@ class scheduler {
 
   /// Makes `run()` return after the current turn; safe from any thread. Flows stay.
   void stop() {
-    if (detail::running_core == core_.get()) stop_ = true;
-    else core_->post_call([this] { stop_ = true; });
+    if (detail::running_core == core_.get()) stop_ = interrupt_ = true;
+    else core_->post_call([this] { stop_ = interrupt_ = true; });
   }
 
   /// Flows spawned and not finished (running, queued, sleeping or parked).
@@ -318,7 +318,7 @@ class scheduler {
 
   void cancel_task(detail::sched_task& t) {
     if (t.finished) return;
-    if (&t == current_) t.cancel_requested = true;
+    if (&t == current_) t.cancel_requested = interrupt_ = true;
     else finish_task(t);
   }
 
@@ -493,9 +493,14 @@ class scheduler {
           }
           current_ = t;  // until the end of the turn: finish_task then knows t is not queued
           detail::turn r = t->resume();
-          if (r.kind == detail::turn::again && !t->cancel_requested) [[likely]] push_ready(t);
-          else end_turn(*t, r);
-        } while (pos != last && !stop_);
+          if (r.kind == detail::turn::again && !interrupt_) [[likely]] {
+            push_ready(t);
+            continue;
+          }
+          interrupt_ = false;
+          end_turn(*t, r);
+          if (stop_) break;  // only a turn sets it during a batch
+        } while (pos != last);
         countdown += last - pos;  // stopped early
       }
     } catch (...) {
@@ -506,7 +511,7 @@ class scheduler {
     pos_ = pos;
     end_ = end;
     current_ = nullptr;
-    stop_ = false;
+    stop_ = interrupt_ = false;
   }
 
   // A turn that did not end with `cooperate{0}`.
@@ -547,6 +552,7 @@ class scheduler {
   std::size_t live_flows_ = 0;                                  // unfinished ones
   detail::sched_task* current_ = nullptr;  // the task whose turn it is
   bool stop_ = false;
+  bool interrupt_ = false;  // `stop_` or `cancel_requested` was set: a turn takes the slow path
 };
 
 inline void detail::sched_task::wake() noexcept {
