@@ -25,7 +25,9 @@ coflow::generator<std::string> consumer() {
   auto rows = producer();
   while (auto row = co_await rows) {
     auto& [number, name] = *row;
-    co_yield "(" + std::to_string(number) + ", " + name + ")";
+    std::string line = "(";
+    line += std::to_string(number) + ", " + name + ")";
+    co_yield line;
   }
 }
 

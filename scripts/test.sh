@@ -21,7 +21,7 @@ fi
 failed=()
 for preset in $presets; do
   echo "=== coflow: preset $preset ==="
-  cmake --preset "$preset" >/dev/null
+  cmake --preset "$preset"
   cmake --build --preset "$preset" -j "$jobs"
   if ! ctest --preset "$preset" -j "$jobs"; then
     failed+=("$preset")
