@@ -64,7 +64,6 @@ class blocking_puller {
   }
 
  private:
-  struct none {};
   blocking_target* target_ = nullptr;
   waker waker_;
 };
