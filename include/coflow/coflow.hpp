@@ -1,4 +1,4 @@
-// coflow/coflow.hpp - everything in coflow's core: stages, generators, sinks, block.
+// coflow/coflow.hpp - all of coflow but the SQL drivers (coflow/sql/) and Asio (coflow/asio.hpp).
 #pragma once
 
 #include "coflow/core/cooperate.hpp"
