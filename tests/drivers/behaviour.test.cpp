@@ -1,4 +1,5 @@
 // The behaviour of spawned flows, on the coflow scheduler and on the Boost.Asio driver alike.
+#include "support/stages.hpp"
 #include "drivers/drivers.hpp"
 
 #include <coflow/coro/generator.hpp>
@@ -57,26 +58,7 @@ struct yielder {
   }
 };
 
-/// Parks forever (keeping its waker, as a stage waiting for an event does); counts its
-/// destructions.
-struct parked_forever {
-  using value_type = int;
-  static constexpr bool can_cooperate = true;
-  static constexpr std::string_view stage_name = "parked_forever";
-  using upstreams = decltype(boost::hana::tuple_t<>);
-
-  int* destroyed;
-  coflow::waker w;
-  explicit parked_forever(int* d) : destroyed{d} {}
-  parked_forever(parked_forever&& o) noexcept : destroyed{std::exchange(o.destroyed, nullptr)} {}
-  ~parked_forever() {
-    if (destroyed) ++*destroyed;
-  }
-  coflow::step<int> next() {
-    w = coflow::current_waker();
-    return cooperate::park();
-  }
-};
+using coflow_test::parked_forever;
 
 /// Sleeps 10 s at its first pull, keeping its waker where the test can fire it.
 struct sleeper {

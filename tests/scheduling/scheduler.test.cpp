@@ -1,3 +1,4 @@
+#include "support/stages.hpp"
 #include <coflow/scheduling/scheduler.hpp>
 #include <coflow/sinks/to_vector.hpp>
 #include <coflow/sources/from.hpp>
@@ -16,24 +17,7 @@ using coflow::cooperate;
 
 namespace coflow_scheduler_test {
 
-struct parked_forever {
-  using value_type = int;
-  static constexpr bool can_cooperate = true;
-  static constexpr std::string_view stage_name = "parked_forever";
-  using upstreams = decltype(boost::hana::tuple_t<>);
-
-  int* destroyed;
-  coflow::waker w;
-  explicit parked_forever(int* d) : destroyed{d} {}
-  parked_forever(parked_forever&& o) noexcept : destroyed{std::exchange(o.destroyed, nullptr)} {}
-  ~parked_forever() {
-    if (destroyed) ++*destroyed;
-  }
-  coflow::step<int> next() {
-    w = coflow::current_waker();
-    return cooperate::park();
-  }
-};
+using coflow_test::parked_forever;
 
 struct self_cancelling {
   using value_type = int;

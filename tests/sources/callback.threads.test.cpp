@@ -1,3 +1,4 @@
+#include "support/stages.hpp"
 #include <coflow/sources/callback.hpp>
 
 #include <coflow/control/block.hpp>
@@ -16,18 +17,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-// Counts the pulls: a parked consumer is pulled again only when woken, never in a loop.
-template <class S>
-struct counted {
-  S up;
-  int pulls = 0;
-  using value_type = coflow::value_t<S>;
-  static constexpr bool can_cooperate = true;
-  coflow::step<value_type> next() {
-    ++pulls;
-    return up.next();
-  }
-};
+using coflow_test::counted;
 
 TEST(CallbackThreads, ValuesPushedFromAnotherThreadArriveInOrder) {
   constexpr int n = 20000;

@@ -1,3 +1,4 @@
+#include "support/stages.hpp"
 #include <coflow/stages/merge.hpp>
 
 #include <coflow/control/block.hpp>
@@ -17,18 +18,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-// Counts the pulls of the stage it wraps.
-template <class S>
-struct counted {
-  S up;
-  int pulls = 0;
-  using value_type = coflow::value_t<S>;
-  static constexpr bool can_cooperate = true;
-  coflow::step<value_type> next() {
-    ++pulls;
-    return up.next();
-  }
-};
+using coflow_test::counted;
 
 TEST(MergeThreads, TwoIdleCallbacksParkUntilAPushFromAnotherThreadWakesTheFlow) {
   auto [a, sa] = coflow::make_callback<int>();

@@ -1,0 +1,47 @@
+// Stages that several tests use to observe a driver from the inside.
+#pragma once
+
+#include <coflow/core/stage.hpp>
+#include <coflow/core/waker.hpp>
+
+#include <string_view>
+#include <utility>
+
+namespace coflow_test {
+
+/// Counts the pulls of the stage it wraps: a parked consumer must be pulled again only when
+/// woken, never in a loop.
+template <class S>
+struct counted {
+  S up;
+  int pulls = 0;
+  using value_type = coflow::value_t<S>;
+  static constexpr bool can_cooperate = true;
+  coflow::step<value_type> next() {
+    ++pulls;
+    return up.next();
+  }
+};
+
+/// Parks forever, keeping its waker as a stage waiting for an event does; counts its
+/// destructions (a moved-from one does not count).
+struct parked_forever {
+  using value_type = int;
+  static constexpr bool can_cooperate = true;
+  static constexpr std::string_view stage_name = "parked_forever";
+  using upstreams = decltype(boost::hana::tuple_t<>);
+
+  int* destroyed;
+  coflow::waker w;
+  explicit parked_forever(int* d) : destroyed{d} {}
+  parked_forever(parked_forever&& o) noexcept : destroyed{std::exchange(o.destroyed, nullptr)} {}
+  ~parked_forever() {
+    if (destroyed) ++*destroyed;
+  }
+  coflow::step<int> next() {
+    w = coflow::current_waker();
+    return coflow::cooperate::park();
+  }
+};
+
+}  // namespace coflow_test
