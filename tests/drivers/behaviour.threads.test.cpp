@@ -42,13 +42,14 @@ std::chrono::nanoseconds loop_thread_cpu_time() {
 TYPED_TEST(ThreadedDriver, AParkedFlowUsesNoCpu) {
   coflow_test::mailbox<int> box;
   auto d = this->driver.spawn(box);
+  // Both clocks start before the producer does: its 200 ms sleep is then inside the measure.
+  const auto wall_start = std::chrono::steady_clock::now();
+  const auto cpu_start = loop_thread_cpu_time();
   std::thread producer{[box] {
     std::this_thread::sleep_for(200ms);
     box.give(42);
     box.close();
   }};
-  const auto wall_start = std::chrono::steady_clock::now();
-  const auto cpu_start = loop_thread_cpu_time();
   this->driver.run();  // blocks in the OS until the producer wakes the flow
   const auto cpu = loop_thread_cpu_time() - cpu_start;
   const auto wall = std::chrono::steady_clock::now() - wall_start;
