@@ -125,6 +125,39 @@ TEST(Zip, DrivesAsOneLoopWhenNoBranchCanCooperate) {
   EXPECT_EQ(seen, 1);
 }
 
+TEST(Zip, OverRangesAndIotaWalksThemInOneLoopAndKeepsThePosition) {
+  std::vector<int> a{1, 2, 3, 4, 5};
+  auto z = coflow::zip(coflow::from(a), coflow::iota(10), std::vector<std::string>{"a", "b", "c", "d"});
+  static_assert(coflow::lends_cursor<coflow::iota_source<int>>);
+  static_assert(coflow::lends_cursor<decltype(coflow::from(a))>);
+  static_assert(!coflow::lends_cursor<decltype(coflow::scripted<int>({1}))>);
+
+  // Stopped after two rounds, a throwing consumer on the third: three rounds are consumed.
+  std::vector<std::string> seen;
+  z.drive([&](std::tuple<int&, int, std::string> t) {
+    seen.push_back(std::to_string(std::get<0>(t)) + std::get<2>(t) + std::to_string(std::get<1>(t)));
+    return seen.size() < 2;
+  });
+  EXPECT_THROW(z.drive([](auto&&) -> bool { throw std::runtime_error("consumer"); }), std::runtime_error);
+  // The cursors were given back: pulling goes on with the fourth round, then the shortest ends.
+  auto st = z.next();
+  ASSERT_TRUE(st.has_value());
+  EXPECT_EQ(&std::get<0>(*st), &a[3]);
+  EXPECT_EQ(std::get<1>(*st), 13);
+  EXPECT_EQ(std::get<2>(*st), "d");
+  EXPECT_TRUE(z.next().is_done());
+  EXPECT_EQ(seen, (std::vector<std::string>{"1a10", "2b11"}));
+
+  // Owned ranges of move-only values are moved out, in one loop to the shortest.
+  std::vector<std::unique_ptr<int>> ptrs;
+  for (int i = 0; i < 3; ++i) ptrs.push_back(std::make_unique<int>(i));
+  auto owned = coflow::zip(std::move(ptrs), coflow::iota(0, 2));
+  int sum = 0;
+  owned.drive([&](std::tuple<std::unique_ptr<int>, int> t) { return sum += *std::get<0>(t) * 10 + std::get<1>(t), true; });
+  EXPECT_EQ(sum, 0 + 11);
+  EXPECT_TRUE(owned.next().is_done());
+}
+
 TEST(Zip, StaticProperties) {
   using plain = decltype(coflow::zip(std::vector{1}, std::vector{2}));
   using coop = decltype(coflow::zip(std::vector{1}, coflow::scripted<int>({2})));

@@ -72,6 +72,18 @@ concept drivable = stage<S> && !can_cooperate_v<S> && requires(S& s) {
   s.drive([](value_t<S>) { return true; });
 };
 
+/// A source that lends its position as a cursor, so that a stage walking several sources in
+/// lock step (`zip`) keeps every position in a local of one loop instead of calling each
+/// source's `next()` per item. `take_back` stores where the cursor stopped.
+template <class S>
+concept lends_cursor = drivable<S> && requires(S& s, typename S::cursor& c) {
+  { s.lend_cursor() } -> std::same_as<typename S::cursor>;
+  { s.at_end(c) } -> std::convertible_to<bool>;
+  { s.read(c) } -> std::convertible_to<value_t<S>>;
+  S::advance(c);
+  s.take_back(c);
+};
+
 namespace detail {
 /// Adds buffer bounds without overflowing past `unbounded`.
 constexpr std::size_t add_bounds(std::size_t a, std::size_t b) noexcept {

@@ -121,6 +121,29 @@ class range_source {
     }
   }
 
+  /// The position as a cursor, for `zip`'s lock-step loop (see `lends_cursor`).
+  struct cursor {
+    iterator it;
+    std::ptrdiff_t taken = 0;
+  };
+  cursor lend_cursor() {
+    start();
+    return cursor{std::move(it_)};
+  }
+  bool at_end(const cursor& c) const { return c.it == end_; }
+  decltype(auto) read(cursor& c) {
+    if constexpr (moves_out) return std::ranges::iter_move(c.it);
+    else return *c.it;
+  }
+  static void advance(cursor& c) {
+    ++c.it;
+    ++c.taken;
+  }
+  void take_back(cursor& c) {
+    it_ = std::move(c.it);
+    if constexpr (Owned) offset_ += c.taken;
+  }
+
  private:
   R& range() noexcept {
     if constexpr (Owned) return r_;

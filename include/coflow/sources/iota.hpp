@@ -46,6 +46,16 @@ class iota_source {
     }
   }
 
+  /// The position as a cursor, for `zip`'s lock-step loop (see `lends_cursor`).
+  struct cursor {
+    I i;
+  };
+  constexpr cursor lend_cursor() const { return cursor{i_}; }
+  constexpr bool at_end(const cursor& c) const { return last_ && c.i == *last_; }
+  constexpr I read(const cursor& c) const { return c.i; }
+  static constexpr void advance(cursor& c) { ++c.i; }
+  constexpr void take_back(const cursor& c) { i_ = c.i; }
+
  private:
   I i_;
   std::optional<I> last_;

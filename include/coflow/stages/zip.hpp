@@ -56,13 +56,18 @@ class zip_stage {
   }
 
   /// The push loop, when no branch can cooperate: drives the first branch and pulls the
-  /// others in step. A failure in another branch is thrown, as everywhere in `drive`.
+  /// others in step. A failure in another branch is thrown, as everywhere in `drive`. When
+  /// every branch lends a cursor (ranges, `iota`), one loop walks all of them instead.
   template <class G>
     requires(!can_cooperate && drivable<first_t>)
   void drive(G&& g) {
     if (ended_) return;
-    boost::hana::at_c<0>(branches_).drive(
-        [&](auto&& v) -> bool { return drive_pull<1>(g, std::forward<decltype(v)>(v)); });
+    if constexpr ((lends_cursor<S> && ...)) {
+      drive_in_lock_step(g, std::index_sequence_for<S...>{});
+    } else {
+      boost::hana::at_c<0>(branches_).drive(
+          [&](auto&& v) -> bool { return drive_pull<1>(g, std::forward<decltype(v)>(v)); });
+    }
   }
 
   /// `a | zip(b, c)` is `zip(a, b, c)`: a zip on the right of `|` takes the left side as
@@ -125,6 +130,32 @@ class zip_stage {
       }
       return drive_pull<I + 1>(g, std::forward<Got>(got)..., *std::move(s));
     }
+  }
+
+  // `drive` over branches that all lend cursors: the positions live in locals of this loop
+  // (registers, as in a hand-written loop over several iterators) and are given back at the
+  // end. A round handed to `g` is consumed even when `g` throws, as with `next()`.
+  template <class G, std::size_t... I>
+  void drive_in_lock_step(G& g, std::index_sequence<I...>) {
+    std::tuple<typename S::cursor...> at{boost::hana::at_c<I>(branches_).lend_cursor()...};
+    struct give_back {
+      zip_stage& self;
+      std::tuple<typename S::cursor...>& at;
+      ~give_back() { (boost::hana::at_c<I>(self.branches_).take_back(std::get<I>(at)), ...); }
+    } on_exit{*this, at};
+    while (!(boost::hana::at_c<I>(branches_).at_end(std::get<I>(at)) || ...)) {
+      struct advance_all {
+        std::tuple<typename S::cursor...>& at;
+        ~advance_all() { (S::advance(std::get<I>(at)), ...); }
+      };
+      bool more;
+      {
+        advance_all after_round{at};
+        more = g(value_type{boost::hana::at_c<I>(branches_).read(std::get<I>(at))...});
+      }
+      if (!more) return;
+    }
+    end();
   }
 
   void end() {
