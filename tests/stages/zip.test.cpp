@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <functional>
+#include <ranges>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -147,6 +148,17 @@ TEST(Zip, OverRangesAndIotaWalksThemInOneLoopAndKeepsThePosition) {
   EXPECT_EQ(std::get<2>(*st), "d");
   EXPECT_TRUE(z.next().is_done());
   EXPECT_EQ(seen, (std::vector<std::string>{"1a10", "2b11"}));
+
+  // A range that cannot count what it has left (a filter view) is compared with its end;
+  // the sized one beside it is counted down, and the shorter of the two ends the zip.
+  std::vector<int> evens_from{1, 2, 3, 4, 5, 6, 7, 8};
+  auto mixed = coflow::zip(evens_from | std::views::filter([](int i) { return i % 2 == 0; }), std::vector{10, 20, 30});
+  static_assert(!coflow::detail::counts_remaining<decltype(coflow::from(evens_from | std::views::filter([](int) { return true; })))>);
+  static_assert(coflow::detail::counts_remaining<decltype(coflow::from(std::vector{1}))>);
+  std::vector<int> products;
+  mixed.drive([&](std::tuple<int&, int> t) { return products.push_back(std::get<0>(t) * std::get<1>(t)), true; });
+  EXPECT_EQ(products, (std::vector<int>{20, 80, 180}));
+  EXPECT_TRUE(mixed.next().is_done());
 
   // Owned ranges of move-only values are moved out, in one loop to the shortest.
   std::vector<std::unique_ptr<int>> ptrs;

@@ -85,6 +85,13 @@ concept lends_cursor = drivable<S> && requires(S& s, typename S::cursor& c) {
 };
 
 namespace detail {
+/// A cursor source that knows how many items it has left, so a lock-step loop can count
+/// instead of comparing every position with its end.
+template <class S>
+concept counts_remaining = lends_cursor<S> && requires(S& s, typename S::cursor& c) {
+  { s.remaining(c) } -> std::convertible_to<std::ptrdiff_t>;
+};
+
 /// Adds buffer bounds without overflowing past `unbounded`.
 constexpr std::size_t add_bounds(std::size_t a, std::size_t b) noexcept {
   return (a == unbounded || b == unbounded || a > unbounded - b) ? unbounded : a + b;

@@ -131,6 +131,12 @@ class range_source {
     return cursor{std::move(it_)};
   }
   bool at_end(const cursor& c) const { return c.it == end_; }
+  /// How many items are left, where the range can say without walking it.
+  std::ptrdiff_t remaining(const cursor& c) const
+    requires std::sized_sentinel_for<sentinel, iterator>
+  {
+    return static_cast<std::ptrdiff_t>(end_ - c.it);
+  }
   decltype(auto) read(cursor& c) {
     if constexpr (moves_out) return std::ranges::iter_move(c.it);
     else return *c.it;
