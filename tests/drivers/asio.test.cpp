@@ -12,7 +12,9 @@
 #include <chrono>
 #include <exception>
 #include <future>
+#include <memory>
 #include <stdexcept>
+#include <string_view>
 #include <vector>
 
 using namespace std::chrono_literals;
@@ -70,4 +72,71 @@ TEST(AsioDriver, SpawnsOnAnExecutor) {
   auto d = coflow::asio::spawn(ctx.get_executor(), coflow::from({4, 5}));
   ctx.run();
   EXPECT_EQ(d.value(), (std::vector<int>{4, 5}));
+}
+
+// A named namespace: in an unnamed one, clang reports `stage_name` as unused.
+namespace coflow_asio_test {
+// Gives `cooperate{0}` until `*stop`, counting its turns.
+struct spinner {
+  using value_type = int;
+  static constexpr bool can_cooperate = true;
+  static constexpr std::string_view stage_name = "spinner";
+  using upstreams = decltype(boost::hana::tuple_t<>);
+  const bool* stop;
+  int* turns;
+  coflow::step<int> next() {
+    if (*stop) return coflow::done;
+    ++*turns;
+    return cooperate{};
+  }
+};
+}  // namespace coflow_asio_test
+
+using coflow_asio_test::spinner;
+
+TEST(AsioDriver, OtherHandlersRunBetweenTheBatchesOfTurns) {
+  // The flows ready to run share one handler that serves them a round at a time: a handler
+  // posted by someone else waits for at most one round, as behind a post per turn, not
+  // until the flows run out.
+  boost::asio::io_context ctx{1};
+  constexpr int flows = 200;
+  bool stop = false;
+  std::vector<int> turns(flows, 0);
+  std::vector<coflow::deferred<std::vector<int>>> ds;
+  for (int i = 0; i < flows; ++i) ds.push_back(coflow::asio::spawn(ctx, spinner{&stop, &turns[i]}));
+  boost::asio::post(ctx, [&] { stop = true; });
+  ctx.run();
+  for (int i = 0; i < flows; ++i) {
+    EXPECT_TRUE(ds[i].succeeded());
+    // Its first turn (in the handler its spawn posted), then at most one more before the stop.
+    EXPECT_LE(turns[i], 2) << "flow " << i;
+    EXPECT_GE(turns[i], 1) << "flow " << i;
+  }
+}
+
+TEST(AsioDriver, AThrowingCallbackLeavesRunAndTheOtherFlowsKeepTheirTurns) {
+  boost::asio::io_context ctx{1};
+  auto slow = coflow::asio::spawn(ctx, coflow::scripted<int>({1, cooperate{}, 2, cooperate{}, 3}));
+  auto fast = coflow::asio::spawn(ctx, coflow::scripted<int>({7, cooperate{}}));
+  fast.then([](const std::vector<int>&) { throw std::runtime_error("callback"); });
+  EXPECT_THROW(ctx.run(), std::runtime_error);
+  EXPECT_FALSE(slow.fired());
+  ctx.restart();
+  ctx.run();
+  EXPECT_EQ(slow.value(), (std::vector<int>{1, 2, 3}));
+  EXPECT_EQ(fast.value(), std::vector<int>{7});
+}
+
+TEST(AsioDriver, FlowsStillQueuedWhenTheContextDiesErrbackCancelled) {
+  auto ctx = std::make_unique<boost::asio::io_context>(1);
+  bool stop = false;
+  int turns_a = 0, turns_b = 0;
+  auto a = coflow::asio::spawn(*ctx, spinner{&stop, &turns_a});
+  auto b = coflow::asio::spawn(*ctx, spinner{&stop, &turns_b});
+  ctx->run_one();  // a's first turn
+  ctx->run_one();  // b's first turn: both wait in the run queue now
+  EXPECT_EQ(turns_a + turns_b, 2);
+  ctx.reset();
+  EXPECT_TRUE(a.error().is<coflow::cancelled_error>());
+  EXPECT_TRUE(b.error().is<coflow::cancelled_error>());
 }

@@ -1,11 +1,16 @@
 // coflow/drivers/asio.hpp - running flows on a boost::asio::io_context.
 #pragma once
 
+#include <algorithm>
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <exception>
 #include <functional>
+#include <iterator>
 #include <memory>
+#include <mutex>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -13,9 +18,12 @@
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/dispatch.hpp>
+#include <boost/asio/execution/context.hpp>
+#include <boost/asio/execution_context.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/query.hpp>
 #include <boost/asio/steady_timer.hpp>
 
 #include "coflow/core/pipe.hpp"
@@ -27,8 +35,10 @@
 #include "coflow/sinks/sink.hpp"
 
 /// The Boost.Asio driver: the same flows and deferreds as `coflow::scheduler`, with Asio as
-/// the event loop. A `cooperate{0}` is a `post`, `cooperate{d}` a `steady_timer`, a wake-up
-/// a `post` (so wakers may fire from any thread).
+/// the event loop. The flows ready to run wait in a run queue per executor, which one posted
+/// handler serves 64 turns at a time (so a `cooperate{0}` is a push on that queue, not a
+/// `post`); `cooperate{d}` is a `steady_timer`; a wake-up from elsewhere is a `post` (so
+/// wakers may fire from any thread).
 ///
 ///     boost::asio::io_context ctx;
 ///     coflow::deferred<std::vector<int>> d = coflow::asio::spawn(ctx, flow);
@@ -48,11 +58,163 @@ auto executor_of(Ctx& ctx) {
   else return ctx;
 }
 
+template <class Executor>
+struct run_queue;
+
+/// A spawned flow as the run queue sees it.
+template <class Executor>
+class task_base : public waker::target, public std::enable_shared_from_this<task_base<Executor>> {
+ public:
+  task_base(const Executor& ex, run_queue<Executor>& q) : ex_{ex}, queue_{&q} {}
+  /// One turn. `self` wakes this task and keeps it alive through the turn; it is the flow's
+  /// waker during the turn, and the task moves it on to its next turn.
+  virtual void run(waker& self) = 0;
+
+  Executor ex_;
+  run_queue<Executor>* queue_;  // owned by the context's `run_queues` service
+};
+
+/// The flows of one executor that are ready for a turn. A handler serving the queue gives
+/// one turn to each flow queued when it starts (one round, at most `turns_per_post` turns),
+/// then posts itself again if flows are left. So a `cooperate{0}` costs a push on this queue
+/// instead of a `post`, and a handler posted by anyone else still waits for at most one round
+/// of the ready flows, as it would behind a post per turn. (Each handler also costs Asio a
+/// poll of its reactor, a system call: a round of many turns pays for it once.) Touched only
+/// by handlers running on the executor, which the driver's rules make serial.
+template <class Executor>
+struct run_queue {
+  static constexpr int turns_per_post = 1024;
+  // The queue whose handler is running on this thread, or null.
+  static inline thread_local run_queue* current = nullptr;
+
+  // A task waiting for its turn, with the waker that keeps it alive: the turn installs that
+  // waker as is, so a turn costs no reference count.
+  struct entry {
+    task_base<Executor>* task;
+    waker keep;
+  };
+
+  explicit run_queue(const Executor& e) : ex{e} {}
+  Executor ex;
+  std::deque<entry> ready;
+  bool drain_posted = false;  // a `drain` handler is on its way
+};
+
+/// Owns the run queues of an execution context (one per executor value, e.g. per strand), so
+/// flows still queued when the context is destroyed are dropped with it.
+template <class Executor>
+class run_queues final : public boost::asio::execution_context::service {
+ public:
+  static inline boost::asio::execution_context::id id;
+
+  explicit run_queues(boost::asio::execution_context& ctx) : boost::asio::execution_context::service{ctx} {}
+
+  /// The queue of `ex`; from any thread (spawn).
+  run_queue<Executor>& of(const Executor& ex) {
+    std::lock_guard lock{m_};
+    for (auto& q : queues_)
+      if (q->ex == ex) return *q;
+    return *queues_.emplace_back(std::make_unique<run_queue<Executor>>(ex));
+  }
+
+ private:
+  void shutdown() override {
+    std::vector<typename run_queue<Executor>::entry> dropped;
+    {
+      std::lock_guard lock{m_};
+      for (auto& q : queues_) {
+        std::move(q->ready.begin(), q->ready.end(), std::back_inserter(dropped));
+        q->ready.clear();
+      }
+    }
+    // `dropped` dies here, outside the lock: the flows' destructors errback their deferreds.
+  }
+
+  std::mutex m_;
+  std::vector<std::unique_ptr<run_queue<Executor>>> queues_;
+};
+
+template <class Executor>
+run_queue<Executor>& run_queue_of(const Executor& ex) {
+  auto& ctx = boost::asio::query(ex, boost::asio::execution::context);
+  return boost::asio::use_service<run_queues<Executor>>(ctx).of(ex);
+}
+
+template <class Executor>
+void drain(run_queue<Executor>& q);
+
+template <class Executor>
+void post_drain(run_queue<Executor>& q) {
+  q.drain_posted = true;
+  boost::asio::post(q.ex, [&q] { drain(q); });
+}
+
+// Marks the queue whose handler runs on this thread, for `schedule`.
+template <class Executor>
+struct serving_scope {
+  run_queue<Executor>* previous = run_queue<Executor>::current;
+  explicit serving_scope(run_queue<Executor>* now) noexcept { run_queue<Executor>::current = now; }
+  serving_scope(const serving_scope&) = delete;
+  serving_scope& operator=(const serving_scope&) = delete;
+  ~serving_scope() { run_queue<Executor>::current = previous; }
+};
+
+// After a handler served `q`: a handler for the flows left in it is on its way.
+template <class Executor>
+void after_serving(run_queue<Executor>& q) {
+  if (!q.ready.empty() && !q.drain_posted) post_drain(q);
+}
+
+template <class Executor>
+void drain(run_queue<Executor>& q) {
+  q.drain_posted = false;  // this is the handler that was on its way
+  try {
+    serving_scope<Executor> scope{&q};
+    // One round: the flows that a turn queues again wait behind those queued now.
+    std::size_t turns = std::min<std::size_t>(q.ready.size(), run_queue<Executor>::turns_per_post);
+    for (; turns > 0; --turns) {
+      typename run_queue<Executor>::entry e = std::move(q.ready.front());
+      q.ready.pop_front();
+      e.task->run(e.keep);
+    }
+  } catch (...) {
+    // A callback threw out of a turn: Asio hands the exception to `run()`'s caller, and the
+    // flows still queued keep their turns.
+    after_serving(q);
+    throw;
+  }
+  after_serving(q);
+}
+
+/// Gives `t` a turn. Inside a handler serving its queue (a turn that makes `t` ready) that
+/// queues it behind the flows already there; from anywhere else (another thread, a timer's
+/// handler, before `run()`) it posts a handler that runs the turn, as a post per turn would,
+/// and leaves `t` in the queue if it asks for another.
+template <class Executor>
+void schedule(task_base<Executor>& t, waker keep) {
+  run_queue<Executor>& q = *t.queue_;
+  if (run_queue<Executor>::current == &q) {
+    q.ready.push_back({&t, std::move(keep)});
+    return;  // the handler serving the queue sees to its next round
+  }
+  boost::asio::post(q.ex, [t = &t, keep = std::move(keep)]() mutable {
+    run_queue<Executor>& q = *t->queue_;
+    try {
+      serving_scope<Executor> scope{&q};
+      t->run(keep);
+    } catch (...) {
+      after_serving(q);
+      throw;
+    }
+    after_serving(q);
+  });
+}
+
 template <class Executor, class S, class C, class R>
-class task final : public waker::target, public std::enable_shared_from_this<task<Executor, S, C, R>> {
+class task final : public task_base<Executor> {
  public:
   task(const Executor& ex, S s, C c, deferred<R> d, bool errback_trapped)
-      : ex_{ex},
+      : task_base<Executor>{ex, run_queue_of(ex)},
         timer_{ex},
         work_{boost::asio::make_work_guard(ex)},
         body_{std::move(s), std::move(c), std::move(d), errback_trapped} {}
@@ -67,16 +229,8 @@ class task final : public waker::target, public std::enable_shared_from_this<tas
     }
   }
 
-  static void post_run(std::shared_ptr<task> self) {
-    Executor& ex = self->ex_;
-    boost::asio::post(ex, [self = std::move(self)]() mutable {
-      task& t = *self;
-      t.run(std::move(self));
-    });
-  }
-
   void wake() noexcept override {
-    if (state_.wake()) post_run(this->shared_from_this());
+    if (state_.wake()) schedule(*this, waker{std::shared_ptr<waker::target>(this->shared_from_this())});
   }
 
   void cancel() {
@@ -86,7 +240,7 @@ class task final : public waker::target, public std::enable_shared_from_this<tas
   }
 
  private:
-  void run(std::shared_ptr<task> self) {
+  void run(waker& self) override {
     if (finished_) return;
     ++gen_;
     if (timer_armed_) {  // woken before the timer
@@ -94,8 +248,9 @@ class task final : public waker::target, public std::enable_shared_from_this<tas
       timer_.cancel();
     }
     running_ = true;
-    // The waker is made per turn (not kept), so a flow nobody can wake is freed, not leaked.
-    coflow::detail::turn r = body_.run(waker{std::shared_ptr<waker::target>(self)});
+    // The task keeps no waker of its own (only its turn's), so a flow nobody can wake any
+    // more is freed, not leaked.
+    coflow::detail::turn r = body_.run(self);
     running_ = false;
     if (cancel_requested_) {
       finish();
@@ -103,18 +258,19 @@ class task final : public waker::target, public std::enable_shared_from_this<tas
     }
     switch (r.kind) {
       case coflow::detail::turn::again:
-        post_run(std::move(self));
+        schedule(*this, std::move(self));
         break;
       case coflow::detail::turn::park:
-        if (!state_.try_idle()) post_run(std::move(self));
+        if (!state_.try_idle()) schedule(*this, std::move(self));
         break;
       case coflow::detail::turn::sleep:
         if (!state_.try_idle()) {
-          post_run(std::move(self));
+          schedule(*this, std::move(self));
         } else {
           timer_armed_ = true;
           timer_.expires_after(r.timeout);
-          timer_.async_wait([self = std::move(self), gen = gen_](const boost::system::error_code& ec) {
+          timer_.async_wait([self = std::static_pointer_cast<task>(this->shared_from_this()),
+                             gen = gen_](const boost::system::error_code& ec) {
             if (ec || self->finished_ || !self->timer_armed_ || self->gen_ != gen) return;
             self->timer_armed_ = false;
             self->wake();
@@ -138,7 +294,6 @@ class task final : public waker::target, public std::enable_shared_from_this<tas
     work_.reset();
   }
 
-  Executor ex_;
   boost::asio::basic_waitable_timer<std::chrono::steady_clock, boost::asio::wait_traits<std::chrono::steady_clock>,
                                     Executor>
       timer_;
@@ -159,7 +314,8 @@ deferred<R> start(const Executor& ex, S s, C c, bool errback_trapped) {
   d.set_canceller([w = std::weak_ptr(t)](const deferred<R>&) {
     if (auto p = w.lock()) p->cancel();
   });
-  task<Executor, S, C, R>::post_run(std::move(t));
+  auto& flow = *t;
+  schedule(flow, waker{std::shared_ptr<waker::target>(std::move(t))});
   return d;
 }
 
