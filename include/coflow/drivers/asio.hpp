@@ -36,9 +36,9 @@
 
 /// The Boost.Asio driver: the same flows and deferreds as `coflow::scheduler`, with Asio as
 /// the event loop. The flows ready to run wait in a run queue per executor, which one posted
-/// handler serves 64 turns at a time (so a `cooperate{0}` is a push on that queue, not a
-/// `post`); `cooperate{d}` is a `steady_timer`; a wake-up from elsewhere is a `post` (so
-/// wakers may fire from any thread).
+/// handler serves a round of turns at a time (so a `cooperate{0}` is a push on that queue,
+/// not a `post`); `cooperate{d}` is a `steady_timer`; a wake-up from elsewhere is a `post`
+/// (so wakers may fire from any thread).
 ///
 ///     boost::asio::io_context ctx;
 ///     coflow::deferred<std::vector<int>> d = coflow::asio::spawn(ctx, flow);
