@@ -1,8 +1,7 @@
 // coflow/core/cooperate.hpp - the "let others run" signal of the step protocol.
 #pragma once
 
-#include <algorithm>
-#include <chrono>
+#include "coflow/detail/chrono.hpp"
 
 namespace coflow {
 
@@ -34,7 +33,7 @@ class cooperate {
   [[nodiscard]] friend constexpr cooperate earliest(cooperate a, cooperate b) noexcept {
     if (a.parked_) return b;
     if (b.parked_) return a;
-    return cooperate{std::min(a.timeout_, b.timeout_)};
+    return cooperate{b.timeout_ < a.timeout_ ? b.timeout_ : a.timeout_};
   }
 
   friend constexpr bool operator==(cooperate, cooperate) noexcept = default;

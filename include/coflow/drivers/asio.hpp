@@ -2,7 +2,6 @@
 #pragma once
 
 #include <algorithm>
-#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
@@ -29,6 +28,7 @@
 #include "coflow/core/pipe.hpp"
 #include "coflow/core/stage.hpp"
 #include "coflow/core/waker.hpp"
+#include "coflow/detail/chrono.hpp"
 #include "coflow/detail/diagnostic.hpp"
 #include "coflow/scheduling/deferred.hpp"
 #include "coflow/scheduling/spawn.hpp"

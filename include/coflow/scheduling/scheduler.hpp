@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <atomic>
 #include <cassert>
-#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
@@ -18,6 +17,7 @@
 #include "coflow/core/pipe.hpp"
 #include "coflow/core/stage.hpp"
 #include "coflow/core/waker.hpp"
+#include "coflow/detail/chrono.hpp"
 #include "coflow/detail/diagnostic.hpp"
 #include "coflow/scheduling/deferred.hpp"
 #include "coflow/scheduling/spawn.hpp"

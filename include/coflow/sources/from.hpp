@@ -4,7 +4,6 @@
 #include <exception>
 #include <initializer_list>
 #include <iterator>
-#include <ranges>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -15,6 +14,7 @@
 
 #include "coflow/core/stage.hpp"
 #include "coflow/detail/diagnostic.hpp"
+#include "coflow/detail/ranges.hpp"
 #include "coflow/sources/just.hpp"
 
 namespace coflow {

@@ -5,7 +5,6 @@
 
 #include <sqlite3.h>
 
-#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -19,6 +18,7 @@
 #include <utility>
 #include <vector>
 
+#include "coflow/detail/chrono.hpp"
 #include "coflow/detail/diagnostic.hpp"
 #include "coflow/sql/detail/query_source.hpp"
 #include "coflow/sql/row.hpp"

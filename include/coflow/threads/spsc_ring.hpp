@@ -3,7 +3,6 @@
 
 #include <atomic>
 #include <bit>
-#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <iterator>
@@ -15,6 +14,8 @@
 #include <thread>
 #include <type_traits>
 #include <utility>
+
+#include "coflow/detail/chrono.hpp"
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <emmintrin.h>  // _mm_pause; <immintrin.h> would cost g++ ~1 s and ~100 MiB per TU

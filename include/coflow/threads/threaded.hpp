@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <atomic>
 #include <bit>
-#include <chrono>
 #include <cstddef>
 #include <exception>
 #include <functional>
@@ -12,7 +11,6 @@
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <ranges>
 #include <span>
 #include <stop_token>
 #include <string_view>
@@ -26,7 +24,9 @@
 #include "coflow/core/stage.hpp"
 #include "coflow/core/step.hpp"
 #include "coflow/core/waker.hpp"
+#include "coflow/detail/chrono.hpp"
 #include "coflow/detail/diagnostic.hpp"
+#include "coflow/detail/ranges.hpp"
 #include "coflow/threads/spsc_ring.hpp"
 
 namespace coflow {

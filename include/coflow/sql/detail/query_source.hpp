@@ -1,7 +1,6 @@
 // coflow/sql/detail/query_source.hpp - a query as a threaded source, with `fetch_many(n)`.
 #pragma once
 
-#include <chrono>
 #include <cstddef>
 #include <exception>
 #include <optional>
@@ -11,6 +10,7 @@
 #include <vector>
 
 #include "coflow/core/stage.hpp"
+#include "coflow/detail/chrono.hpp"
 #include "coflow/threads/threaded.hpp"
 
 namespace coflow::sql::detail {
