@@ -5,6 +5,8 @@
 // `begin`/`end`/`size` and the iterator traits, which libstdc++ keeps in
 // <bits/ranges_base.h>. The whole of <ranges> (every view and adaptor) costs g++ 12 about
 // 0.4 s per translation unit, five times as much; a user who writes views includes it anyway.
+#include <version>  // defines __GLIBCXX__ with libstdc++, whatever was included before
+
 #if defined(__GLIBCXX__) && __has_include(<bits/ranges_base.h>)
 #include <bits/ranges_base.h>
 #else

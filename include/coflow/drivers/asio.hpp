@@ -65,12 +65,11 @@ struct run_queue;
 template <class Executor>
 class task_base : public waker::target, public std::enable_shared_from_this<task_base<Executor>> {
  public:
-  task_base(const Executor& ex, run_queue<Executor>& q) : ex_{ex}, queue_{&q} {}
+  explicit task_base(run_queue<Executor>& q) noexcept : queue_{&q} {}
   /// One turn. `self` wakes this task and keeps it alive through the turn; it is the flow's
   /// waker during the turn, and the task moves it on to its next turn.
   virtual void run(waker& self) = 0;
 
-  Executor ex_;
   run_queue<Executor>* queue_;  // owned by the context's `run_queues` service
 };
 
@@ -214,7 +213,7 @@ template <class Executor, class S, class C, class R>
 class task final : public task_base<Executor> {
  public:
   task(const Executor& ex, S s, C c, deferred<R> d, bool errback_trapped)
-      : task_base<Executor>{ex, run_queue_of(ex)},
+      : task_base<Executor>{run_queue_of(ex)},
         timer_{ex},
         work_{boost::asio::make_work_guard(ex)},
         body_{std::move(s), std::move(c), std::move(d), errback_trapped} {}
