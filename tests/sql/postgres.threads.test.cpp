@@ -215,3 +215,85 @@ TEST_F(Postgres, TwoQueriesInOneFlow) {
   }
   EXPECT_EQ(n, 3000u);
 }
+
+namespace {
+std::int64_t backend_pid(const pg::database& db) {
+  return (pg::query<std::int64_t>(db, "SELECT pg_backend_pid()::bigint") | coflow::to_vector()).at(0);
+}
+}  // namespace
+
+TEST_F(Postgres, ADatabaseConnectsOnTheFirstQueryAndReusesTheConnection) {
+  pg::database db{conninfo};
+  EXPECT_EQ(db.open_connections(), 0u);
+  const std::int64_t first = backend_pid(db);
+  EXPECT_EQ(backend_pid(db), first);
+  fill(5);
+  EXPECT_EQ(pg::query<std::int64_t>(db, "SELECT id FROM " + table + " WHERE id > $1 ORDER BY id", 3) | coflow::to_vector(),
+            (std::vector<std::int64_t>{4, 5}));
+  EXPECT_EQ(backend_pid(db), first);
+  EXPECT_EQ(db.open_connections(), 1u);
+  EXPECT_EQ(db.idle_connections(), 1u);
+}
+
+TEST_F(Postgres, QueriesOfADatabaseInOneFlowBorrowAConnectionEach) {
+  fill(3000);
+  pg::database db{conninfo};
+  auto pairs = coflow::zip(pg::query<std::int64_t>(db, "SELECT id FROM " + table + " ORDER BY id"),
+                           pg::query<std::string>(db, "SELECT name FROM " + table + " ORDER BY id"));
+  std::size_t n = 0;
+  for (auto&& [id, name] : coflow::block(std::move(pairs))) {
+    EXPECT_EQ(name, "name" + std::to_string(id));
+    ++n;
+  }
+  EXPECT_EQ(n, 3000u);
+  EXPECT_EQ(db.open_connections(), 2u);
+  EXPECT_EQ(db.idle_connections(), 2u);
+}
+
+TEST_F(Postgres, ARejectedStatementGivesItsConnectionBack) {
+  pg::database db{conninfo};
+  const std::int64_t pid = backend_pid(db);
+  EXPECT_THAT(error_of([&] { pg::query<std::int64_t>(db, "SELEC 1") | coflow::to_vector(); }),
+              HasSubstr("syntax error"));
+  EXPECT_EQ(db.idle_connections(), 1u);
+  EXPECT_EQ(backend_pid(db), pid);
+}
+
+TEST_F(Postgres, AnOpenTransactionIsNotGivenBack) {
+  pg::database db{conninfo};
+  pg::query<>(db, "BEGIN") | coflow::to_vector();  // leaves the session inside a transaction
+  EXPECT_EQ(db.open_connections(), 0u);
+  EXPECT_EQ(db.idle_connections(), 0u);
+}
+
+TEST_F(Postgres, AQueryDroppedMidStatementClosesItsConnection) {
+  pg::database db{conninfo};
+  std::vector<std::int64_t> first;
+  for (auto id : coflow::block(pg::query<std::int64_t>(db, "SELECT generate_series(1, 10000000)"))) {
+    first.push_back(id);
+    if (first.size() == 3) break;
+  }
+  EXPECT_EQ(first, (std::vector<std::int64_t>{1, 2, 3}));
+  // Cancelled on the server: a late cancel could hit the next statement, so it is not reused.
+  EXPECT_EQ(db.open_connections(), 0u);
+  EXPECT_EQ(db.idle_connections(), 0u);
+  backend_pid(db);  // the next query connects anew
+  EXPECT_EQ(db.open_connections(), 1u);
+}
+
+TEST_F(Postgres, AConnectionTheServerEndedIsNotReused) {
+  pg::database db{conninfo};
+  const std::int64_t pid = backend_pid(db);
+  EXPECT_EQ(pg::query<bool>(conninfo, "SELECT pg_terminate_backend($1::int)", pid) | coflow::to_vector(),
+            std::vector<bool>{true});
+  // The server ends the session asynchronously: wait until it is gone.
+  for (int tries = 0; tries < 100; ++tries) {
+    auto left = pg::query<std::int64_t>(conninfo, "SELECT count(*) FROM pg_stat_activity WHERE pid = $1::int", pid) |
+                coflow::to_vector();
+    if (left == std::vector<std::int64_t>{0}) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds{20});
+  }
+  const std::int64_t again = backend_pid(db);  // not "server closed the connection"
+  EXPECT_NE(again, pid);
+  EXPECT_EQ(db.open_connections(), 1u);
+}

@@ -100,26 +100,130 @@ bool accepts(Oid t) noexcept {
   else return t == bytea_oid;
 }
 
-/// One connection, opened on the query's worker thread and closed when the query ends.
+/// Opens a connection (on the calling thread: it blocks); `sql` names the statement it is for.
+inline PGconn* connect(const std::string& conninfo, const std::string& sql) {
+  PGconn* c = PQconnectdb(conninfo.c_str());
+  if (!c || PQstatus(c) != CONNECTION_OK) {
+    std::string msg = c ? trimmed(PQerrorMessage(c)) : "out of memory";
+    PQfinish(c);
+    throw error{"cannot connect", sql, -1, {}, std::move(msg)};
+  }
+  // Server notices ("table does not exist, skipping") are not errors: keep them off stderr.
+  PQsetNoticeProcessor(c, [](void*, const char*) {}, nullptr);
+  return c;
+}
+
+/// Whether a connection can serve another statement: healthy, and idle with nothing left to
+/// read (a rejected statement leaves it so; a statement still sending rows, or an open
+/// transaction, does not). Reads what has arrived without waiting for more.
+inline bool idle_now(PGconn* c) noexcept {
+  if (PQstatus(c) != CONNECTION_OK) return false;
+  if (PQtransactionStatus(c) == PQTRANS_ACTIVE) {
+    if (!PQconsumeInput(c)) return false;
+    while (!PQisBusy(c)) {
+      PGresult* r = PQgetResult(c);
+      if (!r) break;
+      PQclear(r);
+    }
+  }
+  return PQstatus(c) == CONNECTION_OK && PQtransactionStatus(c) == PQTRANS_IDLE;
+}
+
+/// Whether an idle connection is still open. The server has nothing to say to an idle session
+/// but the farewell of one it ended meanwhile (a restart, `pg_terminate_backend`): anything to
+/// read, or a closed socket, means the connection is gone. Does not wait.
+inline bool still_open(PGconn* c) noexcept {
+  if (PQstatus(c) != CONNECTION_OK) return false;
+  pollfd p{PQsocket(c), POLLIN, 0};
+  const int ready = ::poll(&p, 1, 0);
+  return ready == 0;
+}
+
+/// The idle connections to one server, which queries borrow one at a time and give back.
+class pool {
+ public:
+  pool(std::string conninfo, std::size_t max_idle) : conninfo_{std::move(conninfo)}, max_idle_{max_idle} {}
+  pool(const pool&) = delete;
+  pool& operator=(const pool&) = delete;
+  ~pool() {
+    for (PGconn* c : idle_) PQfinish(c);
+  }
+
+  /// An idle connection that is still alive, else a new one (on the calling thread).
+  PGconn* acquire(const std::string& sql) {
+    for (;;) {
+      PGconn* c = nullptr;
+      {
+        std::lock_guard lock{mutex_};
+        if (idle_.empty()) break;
+        c = idle_.back();
+        idle_.pop_back();
+      }
+      if (still_open(c)) return c;
+      discard(c);
+    }
+    PGconn* c = connect(conninfo_, sql);
+    std::lock_guard lock{mutex_};
+    ++open_;
+    return c;
+  }
+
+  /// Takes a connection back if it can serve another statement; closes it otherwise.
+  void release(PGconn* c, bool reusable) noexcept {
+    if (reusable && idle_now(c)) {
+      std::lock_guard lock{mutex_};
+      if (idle_.size() < max_idle_) {
+        idle_.push_back(c);
+        return;
+      }
+    }
+    discard(c);
+  }
+
+  std::size_t idle() const {
+    std::lock_guard lock{mutex_};
+    return idle_.size();
+  }
+  std::size_t open() const {
+    std::lock_guard lock{mutex_};
+    return open_;
+  }
+  const std::string& conninfo() const noexcept { return conninfo_; }
+
+ private:
+  void discard(PGconn* c) noexcept {
+    PQfinish(c);
+    std::lock_guard lock{mutex_};
+    --open_;
+  }
+
+  std::string conninfo_;
+  std::size_t max_idle_;
+  mutable std::mutex mutex_;
+  std::vector<PGconn*> idle_;
+  std::size_t open_ = 0;
+};
+
+/// The connection of one query, opened on its worker thread: its own (closed when the query
+/// ends), or borrowed from a pool (given back then, if it can serve another statement).
 class connection {
  public:
-  connection(const std::string& conninfo, const std::string& sql) : c_{PQconnectdb(conninfo.c_str())} {
-    if (!c_ || PQstatus(c_) != CONNECTION_OK) {
-      std::string msg = c_ ? trimmed(PQerrorMessage(c_)) : "out of memory";
-      close();
-      throw error{"cannot connect", sql, -1, {}, std::move(msg)};
-    }
-    // Server notices ("table does not exist, skipping") are not errors: keep them off stderr.
-    PQsetNoticeProcessor(c_, [](void*, const char*) {}, nullptr);
-  }
+  connection(const std::string& conninfo, const std::string& sql) : c_{connect(conninfo, sql)} {}
+  connection(std::shared_ptr<pool> p, const std::string& sql) : pool_{std::move(p)}, c_{pool_->acquire(sql)} {}
   connection(connection&&) = delete;
-  ~connection() { close(); }
-  void close() noexcept {
-    if (c_) PQfinish(std::exchange(c_, nullptr));
+  ~connection() { close(false); }
+  /// `reusable`: no cancel was sent for its statement (one could still land on the next
+  /// statement, so a cancelled connection is never given back).
+  void close(bool reusable) noexcept {
+    if (!c_) return;
+    PGconn* c = std::exchange(c_, nullptr);
+    if (pool_) pool_->release(c, reusable);
+    else PQfinish(c);
   }
   PGconn* get() const noexcept { return c_; }
 
  private:
+  std::shared_ptr<pool> pool_;
   PGconn* c_;
 };
 
@@ -132,9 +236,11 @@ class interrupter {
     cancel_ = PQgetCancel(c);
     if (cancelled_) send();
   }
-  void detach() noexcept {
+  /// After it, a cancel sends nothing. True when a cancel was sent (or asked for) before.
+  bool detach() noexcept {
     std::lock_guard lock{mutex_};
     if (cancel_) PQfreeCancel(std::exchange(cancel_, nullptr));
+    return cancelled_;
   }
   void cancel() noexcept {
     std::lock_guard lock{mutex_};
@@ -306,9 +412,10 @@ class cursor {
   using value_type = Row;
 
   /// A stop request (the query was dropped) asks the server to cancel the statement.
-  template <class... P>
-  cursor(const std::string& conninfo, std::string sql, const std::tuple<P...>& params, std::stop_token st = {})
-      : sql_{std::move(sql)}, conn_{conninfo, sql_} {
+  /// `server` is a conninfo string, or the `database` pool to borrow a connection from.
+  template <class Server, class... P>
+  cursor(const Server& server, std::string sql, const std::tuple<P...>& params, std::stop_token st = {})
+      : sql_{std::move(sql)}, conn_{server, sql_} {
     interrupter_.attach(conn_.get());
     parameters p{params};
     if (!PQsendQueryParams(conn_.get(), sql_.c_str(), p.count(), p.types(), p.values(), p.lengths(),
@@ -448,8 +555,8 @@ class cursor {
 
   void close() noexcept {
     current_.reset();
-    interrupter_.detach();
-    conn_.close();
+    const bool cancelled = interrupter_.detach();
+    conn_.close(!cancelled);
   }
 
   struct stop_interrupt {
@@ -466,21 +573,22 @@ class cursor {
   bool checked_ = false;
 };
 
-/// What a query's worker thread calls: connects and opens the cursor there.
-template <class Row, class Params, class... Cols>
+/// What a query's worker thread calls: connects (or borrows a connection) and opens the
+/// cursor there. `Server` is a conninfo string or a `std::shared_ptr<pool>`.
+template <class Server, class Row, class Params, class... Cols>
 struct opener {
-  std::string conninfo;
+  Server server;
   std::string sql;
   Params params;
 
   cursor<Row, Cols...> operator()(std::stop_token st) {
-    return cursor<Row, Cols...>{conninfo, std::move(sql), params, std::move(st)};
+    return cursor<Row, Cols...>{server, std::move(sql), params, std::move(st)};
   }
   sql::detail::chunked_cursor<cursor<Row, Cols...>> chunked(std::stop_token st) {
-    return sql::detail::chunked_cursor<cursor<Row, Cols...>>{conninfo, std::move(sql), params, std::move(st)};
+    return sql::detail::chunked_cursor<cursor<Row, Cols...>>{server, std::move(sql), params, std::move(st)};
   }
   sql::detail::batched_cursor<cursor<Row, Cols...>> batched(std::size_t n, std::stop_token st) {
-    return sql::detail::batched_cursor<cursor<Row, Cols...>>{n, conninfo, std::move(sql), params, std::move(st)};
+    return sql::detail::batched_cursor<cursor<Row, Cols...>>{n, server, std::move(sql), params, std::move(st)};
   }
 };
 
@@ -493,27 +601,51 @@ inline constexpr bool bindable_params_v = (sql::detail::bindable_v<P> && ...);
 
 }  // namespace detail
 
-/// `query<Cols...>(conninfo, sql, params...)`: a threaded source of the rows of one statement,
-/// each a `std::tuple<Cols...>` (with one column, the value itself). A worker thread opens a
-/// connection of its own (`conninfo` as libpq takes it), sends the statement with its
-/// parameters (`$1`, `$2`, ...; bound, never formatted into the text) and reads the rows in
-/// single-row mode, so the result is never held whole in memory; rows cross to the flow through
-/// an SPSC ring. A `std::optional<C>` column takes NULL. Every failure (no connection, a
-/// statement the server rejects, a row that does not fit) is a `coflow::postgres::error` after
-/// the rows before it. Dropping the stage cancels the statement and closes the connection.
+/// How a `database` keeps its connections.
+struct options {
+  /// Idle connections kept open for the next queries; more are closed when given back.
+  std::size_t max_idle = 4;
+};
+
+/// A PostgreSQL server (`conninfo` as libpq takes it) with a pool of connections: each running
+/// query borrows one of its own, on its worker thread, so queries of one flow run in parallel;
+/// a query that ends, or fails, gives it back for the next. Nothing connects before the first
+/// query. Copies share the pool.
 ///
-///     auto rows = coflow::postgres::query<std::int64_t, std::string>(
-///         "host=127.0.0.1 dbname=app", "SELECT id, name FROM t WHERE id > $1", 10);
-///     for (auto& [id, name] : coflow::block(std::move(rows))) use(id, name);
-template <class... Cols, class... P>
-auto query(std::string conninfo, std::string sql, P&&... params) {
+/// A connection goes back only when it can serve another statement as a new one would: idle,
+/// outside any transaction. A query dropped mid-statement is cancelled on the server, and its
+/// connection is closed rather than given back (the cancel could still land on the next
+/// statement). Session settings a statement makes (`SET ...`) stay with its connection.
+///
+///     coflow::postgres::database db{"host=127.0.0.1 dbname=app"};
+///     auto rows = coflow::postgres::query<std::int64_t>(db, "SELECT id FROM t WHERE id > $1", 10);
+class database {
+ public:
+  explicit database(std::string conninfo, options o = {})
+      : pool_{std::make_shared<detail::pool>(std::move(conninfo), o.max_idle)} {}
+
+  /// Connections open now (in use or idle).
+  [[nodiscard]] std::size_t open_connections() const { return pool_->open(); }
+  /// Connections open and waiting for a query.
+  [[nodiscard]] std::size_t idle_connections() const { return pool_->idle(); }
+  [[nodiscard]] const std::string& conninfo() const noexcept { return pool_->conninfo(); }
+
+  const std::shared_ptr<detail::pool>& pool() const noexcept { return pool_; }
+
+ private:
+  std::shared_ptr<detail::pool> pool_;
+};
+
+namespace detail {
+template <class... Cols, class Server, class... P>
+auto make_query(Server server, std::string sql, P&&... params) {
   if constexpr (!(sql::detail::readable_column_v<Cols> && ...)) {
     static_assert(coflow::detail::always_false<Cols...>,
                   "coflow::postgres::query: a declared column type cannot be read (use an integer "
                   "of up to 64 bits other than std::uint64_t, bool, float, double, std::string, "
                   "coflow::sql::blob, or std::optional of those)");
     return coflow::detail::ill_formed{};
-  } else if constexpr (!detail::bindable_params_v<std::remove_cvref_t<P>...>) {
+  } else if constexpr (!bindable_params_v<std::remove_cvref_t<P>...>) {
     static_assert(coflow::detail::always_false<P...>,
                   "coflow::postgres::query: a parameter type cannot be bound (use an integer of up "
                   "to 64 bits other than std::uint64_t, a floating-point number, a string, "
@@ -522,10 +654,35 @@ auto query(std::string conninfo, std::string sql, P&&... params) {
   } else {
     using row = sql::row_t<Cols...>;
     using param_tuple = std::tuple<sql::detail::stored_param_t<std::remove_cvref_t<P>>...>;
-    using open = detail::opener<row, param_tuple, Cols...>;
-    return sql::detail::query_source<open, row, detail::query_name>{
-        open{std::move(conninfo), std::move(sql), param_tuple{std::forward<P>(params)...}}};
+    using open = opener<Server, row, param_tuple, Cols...>;
+    return sql::detail::query_source<open, row, query_name>{
+        open{std::move(server), std::move(sql), param_tuple{std::forward<P>(params)...}}};
   }
+}
+}  // namespace detail
+
+/// `query<Cols...>(db, sql, params...)`: a threaded source of the rows of one statement, each a
+/// `std::tuple<Cols...>` (with one column, the value itself). A worker thread borrows a
+/// connection from `db` (or, given a conninfo string, opens one of its own and closes it at
+/// the end), sends the statement with its parameters (`$1`, `$2`, ...; bound, never formatted
+/// into the text) and reads the rows in single-row mode, so the result is never held whole in
+/// memory; rows cross to the flow through an SPSC ring. A `std::optional<C>` column takes NULL.
+/// Every failure (no connection, a statement the server rejects, a row that does not fit) is a
+/// `coflow::postgres::error` after the rows before it. Dropping the stage cancels the statement.
+///
+///     coflow::postgres::database db{"host=127.0.0.1 dbname=app"};
+///     auto rows = coflow::postgres::query<std::int64_t, std::string>(
+///         db, "SELECT id, name FROM t WHERE id > $1", 10);
+///     for (auto& [id, name] : coflow::block(std::move(rows))) use(id, name);
+template <class... Cols, class... P>
+auto query(const database& db, std::string sql, P&&... params) {
+  return detail::make_query<Cols...>(db.pool(), std::move(sql), std::forward<P>(params)...);
+}
+
+/// `query<Cols...>(conninfo, sql, params...)`: the same on a connection of the query's own.
+template <class... Cols, class... P>
+auto query(std::string conninfo, std::string sql, P&&... params) {
+  return detail::make_query<Cols...>(std::move(conninfo), std::move(sql), std::forward<P>(params)...);
 }
 
 }  // namespace coflow::postgres
