@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "coflow/detail/diagnostic.hpp"
+#include "coflow/sql/detail/pool.hpp"
 #include "coflow/sql/detail/query_source.hpp"
 #include "coflow/sql/row.hpp"
 
@@ -139,69 +140,32 @@ inline bool still_open(PGconn* c) noexcept {
   return ready == 0;
 }
 
-/// The idle connections to one server, which queries borrow one at a time and give back.
-class pool {
+/// The connections to one server, which queries borrow one at a time and give back.
+class pool : public sql::detail::pool_base<PGconn*, &PQfinish> {
  public:
-  pool(std::string conninfo, std::size_t max_idle) : conninfo_{std::move(conninfo)}, max_idle_{max_idle} {}
-  pool(const pool&) = delete;
-  pool& operator=(const pool&) = delete;
-  ~pool() {
-    for (PGconn* c : idle_) PQfinish(c);
-  }
+  pool(std::string conninfo, std::size_t max_idle) : pool_base{max_idle}, conninfo_{std::move(conninfo)} {}
 
-  /// An idle connection that is still alive, else a new one (on the calling thread).
+  /// An idle connection that is still open, else a new one (on the calling thread).
   PGconn* acquire(const std::string& sql) {
-    for (;;) {
-      PGconn* c = nullptr;
-      {
-        std::lock_guard lock{mutex_};
-        if (idle_.empty()) break;
-        c = idle_.back();
-        idle_.pop_back();
-      }
-      if (still_open(c)) return c;
-      discard(c);
+    while (auto c = take_idle()) {
+      if (still_open(*c)) return *c;
+      close(*c);
     }
     PGconn* c = connect(conninfo_, sql);
-    std::lock_guard lock{mutex_};
-    ++open_;
+    count_opened();
     return c;
   }
 
   /// Takes a connection back if it can serve another statement; closes it otherwise.
   void release(PGconn* c, bool reusable) noexcept {
-    if (reusable && idle_now(c)) {
-      std::lock_guard lock{mutex_};
-      if (idle_.size() < max_idle_) {
-        idle_.push_back(c);
-        return;
-      }
-    }
-    discard(c);
+    if (reusable && idle_now(c)) keep_or_close(c);
+    else close(c);
   }
 
-  std::size_t idle() const {
-    std::lock_guard lock{mutex_};
-    return idle_.size();
-  }
-  std::size_t open() const {
-    std::lock_guard lock{mutex_};
-    return open_;
-  }
   const std::string& conninfo() const noexcept { return conninfo_; }
 
  private:
-  void discard(PGconn* c) noexcept {
-    PQfinish(c);
-    std::lock_guard lock{mutex_};
-    --open_;
-  }
-
   std::string conninfo_;
-  std::size_t max_idle_;
-  mutable std::mutex mutex_;
-  std::vector<PGconn*> idle_;
-  std::size_t open_ = 0;
 };
 
 /// The connection of one query, opened on its worker thread: its own (closed when the query

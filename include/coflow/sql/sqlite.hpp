@@ -20,6 +20,7 @@
 
 #include "coflow/detail/chrono.hpp"
 #include "coflow/detail/diagnostic.hpp"
+#include "coflow/sql/detail/pool.hpp"
 #include "coflow/sql/detail/query_source.hpp"
 #include "coflow/sql/row.hpp"
 
@@ -54,49 +55,18 @@ namespace detail {
 
 /// The connections of one database: each running query holds one of its own, so several
 /// queries of one flow run side by side; an ended or dropped query gives it back.
-class pool {
+class pool : public sql::detail::pool_base<sqlite3*, &sqlite3_close_v2> {
  public:
-  pool(std::string path, options o) : path_{std::move(path)}, options_{o} {
-    if (options_.max_idle == 0) options_.max_idle = 1;
-    idle_.push_back(open_one());  // fails early on a bad path; keeps shared-cache memory alive
-  }
-  pool(const pool&) = delete;
-  pool& operator=(const pool&) = delete;
-  ~pool() {
-    for (sqlite3* c : idle_) sqlite3_close_v2(c);
+  pool(std::string path, options o) : pool_base{o.max_idle == 0 ? 1 : o.max_idle}, path_{std::move(path)}, options_{o} {
+    keep_or_close(open_one());  // fails early on a bad path; keeps shared-cache memory alive
   }
 
   sqlite3* acquire() {
-    {
-      std::lock_guard lock{mutex_};
-      if (!idle_.empty()) {
-        sqlite3* c = idle_.back();
-        idle_.pop_back();
-        return c;
-      }
-    }
+    if (auto c = take_idle()) return *c;
     return open_one();
   }
+  void release(sqlite3* c) noexcept { keep_or_close(c); }
 
-  void release(sqlite3* c) noexcept {
-    std::unique_lock lock{mutex_};
-    if (idle_.size() < options_.max_idle) {
-      idle_.push_back(c);
-      return;
-    }
-    --open_;
-    lock.unlock();
-    sqlite3_close_v2(c);
-  }
-
-  std::size_t idle() const {
-    std::lock_guard lock{mutex_};
-    return idle_.size();
-  }
-  std::size_t open() const {
-    std::lock_guard lock{mutex_};
-    return open_;
-  }
   const std::string& path() const noexcept { return path_; }
 
  private:
@@ -109,16 +79,12 @@ class pool {
       throw error{"cannot open the database \"" + path_ + "\"", {}, -1, {}, std::move(msg), rc};
     }
     sqlite3_busy_timeout(c, static_cast<int>(options_.busy_timeout.count()));
-    std::lock_guard lock{mutex_};
-    ++open_;
+    count_opened();
     return c;
   }
 
   std::string path_;
   options options_;
-  mutable std::mutex mutex_;
-  std::vector<sqlite3*> idle_;
-  std::size_t open_ = 0;
 };
 
 /// A connection borrowed from a pool for the life of one query.
