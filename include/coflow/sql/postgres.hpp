@@ -27,6 +27,7 @@
 #include <utility>
 #include <vector>
 
+#include "coflow/detail/chrono.hpp"
 #include "coflow/detail/diagnostic.hpp"
 #include "coflow/sql/detail/pool.hpp"
 #include "coflow/sql/detail/query_source.hpp"
@@ -114,18 +115,24 @@ inline PGconn* connect(const std::string& conninfo, const std::string& sql) {
   return c;
 }
 
-/// Whether a connection can serve another statement: healthy, and idle with nothing left to
-/// read (a rejected statement leaves it so; a statement still sending rows, or an open
-/// transaction, does not). Reads what has arrived without waiting for more.
-inline bool idle_now(PGconn* c) noexcept {
-  if (PQstatus(c) != CONNECTION_OK) return false;
-  if (PQtransactionStatus(c) == PQTRANS_ACTIVE) {
+/// Whether a connection can serve another statement: healthy, and idle once what its statement
+/// still sends is read (a rejected statement's error is followed by the server's "ready", which
+/// may come a little later), outside any transaction. Reads and drops what arrives for at most
+/// `patience`; a statement still sending rows after that is not waited for.
+inline bool settles(PGconn* c, std::chrono::milliseconds patience) noexcept {
+  const auto deadline = std::chrono::steady_clock::now() + patience;
+  while (PQstatus(c) == CONNECTION_OK && PQtransactionStatus(c) == PQTRANS_ACTIVE) {
     if (!PQconsumeInput(c)) return false;
     while (!PQisBusy(c)) {
       PGresult* r = PQgetResult(c);
       if (!r) break;
       PQclear(r);
     }
+    if (PQtransactionStatus(c) != PQTRANS_ACTIVE) break;
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return false;
+    pollfd p{PQsocket(c), POLLIN, 0};
+    if (::poll(&p, 1, static_cast<int>(left.count())) < 0 && errno != EINTR) return false;
   }
   return PQstatus(c) == CONNECTION_OK && PQtransactionStatus(c) == PQTRANS_IDLE;
 }
@@ -158,7 +165,7 @@ class pool : public sql::detail::pool_base<PGconn*, &PQfinish> {
 
   /// Takes a connection back if it can serve another statement; closes it otherwise.
   void release(PGconn* c, bool reusable) noexcept {
-    if (reusable && idle_now(c)) keep_or_close(c);
+    if (reusable && settles(c, std::chrono::milliseconds{100})) keep_or_close(c);
     else close(c);
   }
 
