@@ -3,7 +3,6 @@
 
 #include <concepts>
 #include <cstddef>
-#include <algorithm>
 #include <functional>
 #include <limits>
 #include <optional>
@@ -159,8 +158,10 @@ class zip_stage {
       if constexpr (detail::counts_remaining<std::remove_cvref_t<decltype(b)>>) return false;
       else return b.at_end(std::get<J>(at));
     };
-    for (std::ptrdiff_t left = std::min({count_of(std::integral_constant<std::size_t, I>{})...});
-         left > 0 && !(exhausted(std::integral_constant<std::size_t, I>{}) || ...); --left) {
+    std::ptrdiff_t left = std::numeric_limits<std::ptrdiff_t>::max();
+    auto at_most = [&left](std::ptrdiff_t n) { left = n < left ? n : left; };  // no <algorithm>
+    (at_most(count_of(std::integral_constant<std::size_t, I>{})), ...);
+    for (; left > 0 && !(exhausted(std::integral_constant<std::size_t, I>{}) || ...); --left) {
       struct advance_all {
         cursors& at;
         ~advance_all() { (S::advance(std::get<I>(at)), ...); }
