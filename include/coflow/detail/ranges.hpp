@@ -4,8 +4,8 @@
 // coflow takes ranges (`from(r)`, `threaded`) but builds no views: it needs the concepts,
 // `begin`/`end`/`size` and the iterator traits, which libstdc++ keeps in
 // <bits/ranges_base.h>. The whole of <ranges> (every view and adaptor) costs g++ 12 about
-// 0.1 s more per translation unit than that header with <iterator>, which coflow needs
-// anyway; a user who writes views includes <ranges> anyway.
+// 0.1 s more per translation unit than that header with <iterator>, which coflow needs in
+// any case; a user who writes views includes <ranges> for them.
 #include <version>  // defines __GLIBCXX__ with libstdc++, whatever was included before
 
 #if defined(__GLIBCXX__) && __has_include(<bits/ranges_base.h>)
