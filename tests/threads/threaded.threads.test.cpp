@@ -1,4 +1,5 @@
 #include <coflow/coflow.hpp>
+#include <coflow/scheduling/scheduler.hpp>
 #include <coflow/threads/threaded.hpp>
 
 #include <gtest/gtest.h>
@@ -95,6 +96,26 @@ TEST(Threaded, ARangeFactoryWorks) {
   std::vector<int> want(1000);
   std::iota(want.begin(), want.end(), 0);
   EXPECT_EQ(collect(std::move(v)), want);
+}
+
+// A batch larger than the ring once made the worker wait for room before it woke the parked
+// flow, which waited for the worker: every combination must now end with every value.
+TEST(Threaded, AnyCapacityAndBatchDeliverEveryValue) {
+  const std::vector<int> want(100, 7);
+  for (std::size_t capacity : {1, 2, 3, 8, 64, 1024}) {
+    for (std::size_t batch : {1, 3, 8, 9, 100, 1000}) {
+      for (bool eager : {false, true}) {
+        SCOPED_TRACE(testing::Message() << "capacity " << capacity << " batch " << batch << " eager " << eager);
+        const coflow::threaded_options o{.capacity = capacity, .batch = batch, .eager = eager};
+        auto make = [&] { return coflow::threaded([] { return std::vector<int>(100, 7); }, o); };
+        EXPECT_EQ(collect(make()), want);
+        coflow::scheduler sched;
+        auto d = sched.spawn(make());
+        sched.run();
+        EXPECT_EQ(d.value(), want);
+      }
+    }
+  }
 }
 
 TEST(Threaded, WorkerExceptionArrivesAfterItsValues) {

@@ -157,6 +157,24 @@ struct chunk_traits<I, true> {
   using sentinel = std::ranges::sentinel_t<I>;
 };
 
+// Publishes `left` ready items from `first` in batches of at most `batch` (and never more
+// than the ring holds). The flow is woken after every publication and before the worker
+// waits for room: a flow parked on an empty ring must not wait for a worker that waits for it.
+template <class V, class It>
+void publish_ready(const std::stop_token& st, threaded_state<V>& s, It& first, std::size_t left,
+                   std::size_t batch) {
+  batch = std::min(batch, s.ring.capacity());
+  while (left != 0 && !st.stop_requested()) {
+    const std::size_t pushed = s.ring.try_push_n(first, std::min(left, batch));  // advances `first`
+    if (pushed != 0) {
+      s.wake_if_parked();
+      left -= pushed;
+    } else if (!s.ring.wait_for_space(1)) {
+      return;  // stopped
+    }
+  }
+}
+
 // The worker publishes each value as soon as it has it: the next call into the source may
 // block for any time, and a value held back meanwhile would be late (or, with a source that
 // waits for the flow, never come). Values that are all ready at once (a contiguous range the
@@ -184,14 +202,7 @@ void run_worker(std::stop_token st, Factory& factory, threaded_state<V>& s, std:
             if constexpr (moves_out) return std::ranges::data(src);
             else return std::ranges::cdata(src);
           }();
-          std::size_t left = std::ranges::size(src);
-          while (left && !st.stop_requested()) {
-            const std::size_t n = std::min(left, batch);
-            const std::size_t pushed = s.ring.push_n(first, n);  // advances `first`
-            s.wake_if_parked();
-            if (pushed < n) break;  // stopped
-            left -= n;
-          }
+          publish_ready(st, s, first, std::ranges::size(src), batch);
         } else {
           auto end = std::ranges::end(src);
           for (auto it = std::ranges::begin(src); it != end; ++it) {
