@@ -40,6 +40,35 @@ TEST(Chunk, GivesThePartialChunkBeforeAFailure) {
   EXPECT_TRUE(f.error().is<std::overflow_error>());
 }
 
+// The push path (`stage | sink`, which drives a fused loop) once dropped the partial chunk
+// when the upstream threw; it must give what the pull path gives.
+TEST(Chunk, GivesThePartialChunkBeforeAFailureOnThePushPath) {
+  auto flow = [] {
+    return coflow::from(std::vector{1, 2, 3, 4, 5}) | coflow::map([](int x) {
+             if (x == 5) throw std::domain_error("five");
+             return x;
+           }) |
+           coflow::chunk(3);
+  };
+  static_assert(coflow::drivable<decltype(flow())>);
+  std::vector<ints> pushed;
+  EXPECT_THROW(flow() | coflow::for_each([&](ints v) { pushed.push_back(std::move(v)); }), std::domain_error);
+  EXPECT_EQ(pushed, (std::vector<ints>{{1, 2, 3}, {4}}));
+
+  std::vector<ints> pulled;
+  EXPECT_THROW(
+      {
+        for (ints& v : coflow::block(flow())) pulled.push_back(std::move(v));
+      },
+      std::domain_error);
+  EXPECT_EQ(pulled, pushed);
+
+  // A consumer that stops at the partial chunk never sees the failure, on either path.
+  int seen = 0;
+  EXPECT_NO_THROW(flow() | coflow::for_each([&](const ints& v) { return ++seen, v.size() == 3; }));
+  EXPECT_EQ(seen, 2);
+}
+
 TEST(Chunk, OfSizeZeroIsRefused) {
   EXPECT_THROW(coflow::chunk(0), std::invalid_argument);
   try {

@@ -68,24 +68,38 @@ class chunk_stage {
     }
   }
 
+  /// As `next()`: the partial chunk goes before the end and before a failure of the upstream
+  /// (an exception here), which is then rethrown unless `g` stopped at that chunk.
   template <class G>
     requires drivable<S>
   void drive(G&& g) {
-    if (after_) return;
+    if (after_) return rethrow_after();
     bool more = true;
-    up_.drive([&](auto&& v) {
-      if (buf_.empty()) buf_.reserve(n_);
-      buf_.emplace_back(std::forward<decltype(v)>(v));
-      if (buf_.size() < n_) return true;
-      more = g(take_buffer());
-      return more;
-    });
+    try {
+      up_.drive([&](auto&& v) {
+        if (buf_.empty()) buf_.reserve(n_);
+        buf_.emplace_back(std::forward<decltype(v)>(v));
+        if (buf_.size() < n_) return true;
+        more = g(take_buffer());
+        return more;
+      });
+    } catch (...) {
+      // g empties the buffer before it runs, so a non-empty one means the upstream threw.
+      if (buf_.empty() || g(take_buffer())) throw;
+      return;
+    }
     if (more && !buf_.empty()) g(take_buffer());
   }
 
  private:
   value_type take_buffer() {
     return std::exchange(buf_, value_type{});
+  }
+
+  // A pull gave the partial chunk; the push path gives what followed it: the end or a throw.
+  void rethrow_after() {
+    step<value_type> s = *std::exchange(after_, std::nullopt);
+    if (s.is_failure()) s.error().rethrow();
   }
 
   S up_;
