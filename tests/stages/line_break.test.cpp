@@ -97,3 +97,24 @@ TEST(LineBreak, StaticProperties) {
   static_assert(plain::stage_name == "line_break");
   SUCCEED();
 }
+
+// A long line fed in small chunks once made every chunk rescan the whole unfinished line
+// (quadratic work). Each byte is now searched once: the count is the work, not a timing.
+TEST(LineBreak, SearchesEachByteOnceWhenALongLineComesByteByByte) {
+  constexpr int n = 1 << 20;  // a 1 MiB line, one byte per chunk, then its delimiter
+  auto lines = coflow::iota(0, n + 1) |
+               coflow::map([](int i) { return std::string_view{i < n ? "x" : "\n"}; }) |
+               coflow::line_break('\n', 2 * n);
+  auto line = lines.next();
+  ASSERT_TRUE(line.has_value());
+  EXPECT_EQ(line->size(), std::size_t{n});
+  EXPECT_TRUE(lines.next().is_done());
+  EXPECT_LE(lines.bytes_searched(), std::size_t{n} + 1);
+
+  // Many short lines, chunks that end inside lines: still once per byte.
+  auto many = std::vector<std::string_view>{"ab", "c\nd", "e\nf\n", "gh", "\n"} | coflow::line_break('\n');
+  strings got;
+  for (auto s = many.next(); s.has_value(); s = many.next()) got.push_back(*s);
+  EXPECT_EQ(got, (strings{"abc", "de", "f", "gh"}));
+  EXPECT_EQ(many.bytes_searched(), std::size_t{12});
+}

@@ -1,6 +1,7 @@
 // coflow/stages/line_break.hpp - split text chunks into lines.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <stdexcept>
 #include <string>
@@ -42,7 +43,7 @@ class line_break_stage {
   step<value_type> next() {
     if (ended_) return done;
     for (;;) {
-      std::size_t at = text_.find(delim_, start_);
+      const std::size_t at = find_delimiter();
       if (at != std::string::npos) {
         if (at - start_ > max_len_) return fail_too_long();
         std::string line = text_.substr(start_, at - start_);
@@ -54,10 +55,7 @@ class line_break_stage {
 
       step<value_t<S>> s = up_.next();
       if (s.has_value()) {
-        std::string_view chunk = *s;
-        text_.erase(0, start_);  // keep only the unfinished line
-        start_ = 0;
-        text_.append(chunk);
+        append(*s);
         continue;
       }
       if (s.is_cooperate()) return s.cooperation();
@@ -67,7 +65,29 @@ class line_break_stage {
     }
   }
 
+  /// Bytes the delimiter search has looked at so far: each byte of text once, however the
+  /// text was cut into chunks (a long line fed in small chunks is not searched again).
+  [[nodiscard]] std::size_t bytes_searched() const noexcept { return searched_; }
+
  private:
+  // Searches only the bytes no earlier search has seen: those before searched_to_ hold no
+  // delimiter, so the cost is linear in the text however it was chunked.
+  std::size_t find_delimiter() noexcept {
+    const std::size_t from = std::max(start_, searched_to_);
+    const std::size_t at = text_.find(delim_, from);
+    searched_to_ = at == std::string::npos ? text_.size() : at + 1;
+    searched_ += searched_to_ - from;
+    return at;
+  }
+
+  // Keeps only the unfinished line, then adds the chunk after it.
+  void append(std::string_view chunk) {
+    text_.erase(0, start_);
+    searched_to_ -= std::min(searched_to_, start_);
+    start_ = 0;
+    text_.append(chunk);
+  }
+
   step<value_type> fail_too_long() {
     ended_ = true;
     return failure::make(std::length_error("coflow::line_break: line " + std::to_string(line_ + 1) +
@@ -89,6 +109,8 @@ class line_break_stage {
   bool trailer_;
   std::string text_;       // the unfinished line, then the rest of the chunk being cut
   std::size_t start_ = 0;  // where the next line begins in text_
+  std::size_t searched_to_ = 0;  // text_ before this holds no delimiter after start_
+  std::size_t searched_ = 0;     // bytes_searched()
   std::size_t line_ = 0;   // lines given so far
   bool ended_ = false;
 };
