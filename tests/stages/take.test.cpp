@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <stdexcept>
+#include <type_traits>
 #include <vector>
 
 using coflow::cooperate;
@@ -15,7 +16,18 @@ TEST(Take, GivesTheFirstNValuesOfAnEndlessSource) {
 TEST(Take, GivesEverythingWhenTheSourceIsShorter) {
   EXPECT_EQ((std::vector{1, 2} | coflow::take(5) | coflow::to_vector()), (std::vector<int>{1, 2}));
   EXPECT_TRUE((std::vector{1, 2} | coflow::take(0) | coflow::to_vector()).empty());
-  EXPECT_TRUE((std::vector{1, 2} | coflow::take(-4) | coflow::to_vector()).empty());
+}
+
+// A negative count is a caller's bug, refused as chunk(0) is, not read as "nothing".
+TEST(Take, ANegativeCountIsRefused) {
+  EXPECT_THROW(coflow::take(-1), std::invalid_argument);
+  try {
+    (void)coflow::take(-4);
+  } catch (const std::invalid_argument& e) {
+    EXPECT_STREQ(e.what(), "coflow::take: the count must not be negative (it is -4)");
+  }
+  auto fixed = coflow::iota(0) | coflow::take(std::integral_constant<int, 2>{}) | coflow::to_vector();
+  EXPECT_EQ(fixed, (std::vector<int>{0, 1}));
 }
 
 TEST(Take, PassesCooperatesWithoutCountingThemAndStopsPulling) {

@@ -3,6 +3,8 @@
 
 #include <concepts>
 #include <cstddef>
+#include <stdexcept>
+#include <string>
 #include <string_view>
 #include <type_traits>
 #include <utility>
@@ -50,19 +52,37 @@ class take_stage {
   std::size_t left_;
 };
 
+namespace detail {
+template <class N>
+std::size_t checked_take_count(N n) {
+  if (std::cmp_less(n, 0))
+    throw std::invalid_argument("coflow::take: the count must not be negative (it is " + std::to_string(n) + ")");
+  return static_cast<std::size_t>(n);
+}
+}  // namespace detail
+
 struct take_fn {
   template <class S>
   static constexpr auto apply(S&& up, std::size_t n) {
     return take_stage<std::remove_cvref_t<S>>{std::forward<S>(up), n};
   }
 
+  /// `take(n)` throws std::invalid_argument when `n` is negative; a count known at compile
+  /// time (`std::integral_constant`) is checked at compile time.
   template <class N>
   constexpr auto operator()(N n) const {
-    if constexpr (!std::integral<N>) {
+    if constexpr (requires { requires std::integral<std::remove_cv_t<decltype(N::value)>>; }) {
+      if constexpr (std::cmp_less(N::value, 0)) {
+        static_assert(detail::always_false<N>, "coflow::take: the count must not be negative");
+        return detail::ill_formed{};
+      } else {
+        return make_closure<take_fn>(static_cast<std::size_t>(N::value));
+      }
+    } else if constexpr (!std::integral<N>) {
       static_assert(std::integral<N>, "coflow::take: the count must be an integer");
       return detail::ill_formed{};
     } else {
-      return make_closure<take_fn>(std::cmp_less(n, 0) ? std::size_t{0} : static_cast<std::size_t>(n));
+      return make_closure<take_fn>(detail::checked_take_count(n));
     }
   }
 };
