@@ -4,6 +4,7 @@
 #include <coflow/sql/postgres.hpp>
 
 #include <coflow/coflow.hpp>
+#include <coflow/scheduling/scheduler.hpp>
 #include <coflow/stages/zip.hpp>
 
 #include <gmock/gmock.h>
@@ -11,11 +12,12 @@
 
 #include <atomic>
 #include <chrono>
-#include <thread>
 #include <cstdint>
 #include <cstdlib>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <thread>
 #include <tuple>
 #include <type_traits>
 #include <vector>
@@ -110,6 +112,69 @@ TEST_F(Postgres, AHostileParameterIsStoredAndReadBackLiterally) {
             std::vector<std::int64_t>{1});
   EXPECT_EQ(pg::query<std::int64_t>(conninfo, "SELECT count(*) FROM " + table) | coflow::to_vector(),
             std::vector<std::int64_t>{1});
+}
+
+// PostgreSQL text cannot hold a NUL byte, and libpq reads a text parameter only up to its
+// first one: such a parameter must fail, never be stored cut short.
+TEST_F(Postgres, ATextParameterHoldingANulByteFailsInsteadOfBeingCut) {
+  const std::string sql = "INSERT INTO " + table + " VALUES ($1, $2)";
+  const std::string with_nul("a\0b\0c", 5);
+  auto msg = error_of([&] { exec(sql, 1, with_nul); });
+  EXPECT_THAT(msg, HasSubstr("coflow::postgres: parameter $2 is text holding a NUL byte at offset 1"));
+  EXPECT_THAT(msg, HasSubstr("std::vector<std::byte>"));
+  EXPECT_THAT(msg, HasSubstr("bytea"));
+  EXPECT_THAT(msg, HasSubstr("\"" + sql + "\""));
+  // A view and an optional string are text parameters too; the offset is the first NUL's.
+  EXPECT_THAT(error_of([&] {
+                exec(sql, 2, std::string_view{"xy\0", 3});
+              }),
+              HasSubstr("NUL byte at offset 2"));
+  EXPECT_THAT(error_of([&] { exec(sql, 3, std::optional<std::string>{with_nul}); }),
+              HasSubstr("parameter $2"));
+  // Nothing was stored, cut or not.
+  EXPECT_EQ(pg::query<std::int64_t>(conninfo, "SELECT count(*) FROM " + table) | coflow::to_vector(),
+            std::vector<std::int64_t>{0});
+}
+
+TEST_F(Postgres, ANulInATextParameterReachesTheFlowAsAFailure) {
+  const std::string sql = "SELECT $1::text";
+  const std::string with_nul("a\0b", 3);
+  // block rethrows it, fetch_many too, and a database's query (which runs statements without
+  // rows as well: postgres::database has no execute) fails the same, without taking a connection.
+  EXPECT_THAT(error_of([&] {
+                for (auto&& s : coflow::block(pg::query<std::string>(conninfo, sql, with_nul))) (void)s;
+              }),
+              HasSubstr("parameter $1 is text holding a NUL byte at offset 1"));
+  EXPECT_THAT(
+      error_of([&] { pg::query<std::string>(conninfo, sql, with_nul).fetch_many(2) | coflow::to_vector(); }),
+      HasSubstr("NUL byte"));
+  pg::database db{conninfo};
+  EXPECT_THAT(error_of([&] {
+                pg::query<>(db, "INSERT INTO " + table + " VALUES (1, $1)", with_nul) | coflow::to_vector();
+              }),
+              HasSubstr("NUL byte"));
+  EXPECT_EQ(db.open_connections(), 0u);
+  // A spawned flow errbacks its deferred with the error, type kept.
+  coflow::scheduler sched;
+  auto d = sched.spawn(pg::query<std::string>(db, sql, with_nul));
+  std::string errback;
+  d.on_error([&](const coflow::failure& f) { errback = f.is<pg::error>() ? f.message() : f.type_name(); });
+  sched.run();
+  EXPECT_THAT(errback, HasSubstr("parameter $1 is text holding a NUL byte at offset 1"));
+}
+
+TEST_F(Postgres, TextWithoutNulAndByteaWithNulBytesRoundTrip) {
+  exec("CREATE TABLE " + table + "_b (id bigint, name text, data bytea)");
+  const pg::blob data{std::byte{'a'}, std::byte{0}, std::byte{'b'}, std::byte{0}, std::byte{'c'}};
+  exec("INSERT INTO " + table + "_b VALUES ($1, $2, $3)", 1, std::string{"a b c"}, data);
+  auto rows = pg::query<std::string, pg::blob, std::int64_t>(
+                  conninfo, "SELECT name, data, length(data)::bigint FROM " + table + "_b WHERE id = $1", 1) |
+              coflow::to_vector();
+  exec("DROP TABLE " + table + "_b");
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(std::get<0>(rows[0]), "a b c");
+  EXPECT_EQ(std::get<1>(rows[0]), data);
+  EXPECT_EQ(std::get<2>(rows[0]), 5);
 }
 
 TEST_F(Postgres, OptionalColumnsTakeNull) {

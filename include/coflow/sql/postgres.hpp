@@ -297,6 +297,42 @@ class parameters {
   std::vector<int> formats_;
 };
 
+/// Refuses a text parameter that holds a NUL byte: PostgreSQL text cannot store one, and libpq
+/// reads a text parameter only up to its first one (the length counts for binary ones alone),
+/// so it would be stored cut short without a word. `number` is its `$` number.
+inline void check_text_param(const std::string& v, int number, const std::string& sql) {
+  const auto nul = v.find('\0');
+  if (nul == std::string::npos) return;
+  throw error{"parameter $" + std::to_string(number) + " is text holding a NUL byte at offset " +
+                  std::to_string(nul) +
+                  ", which PostgreSQL text cannot store (for binary data, pass a "
+                  "std::vector<std::byte>, coflow::sql::blob, which is sent as bytea)",
+              sql};
+}
+
+template <class V>
+void check_param(const V& v, int number, const std::string& sql) {
+  if constexpr (std::is_same_v<V, std::string>)
+    check_text_param(v, number, sql);
+  else if constexpr (std::is_same_v<V, std::optional<std::string>>) {
+    if (v) check_text_param(*v, number, sql);
+  }
+}
+
+/// `sql` back, once every parameter was found fit to send. Checked before a connection is
+/// taken: a parameter that cannot be sent costs none, and fails the same with or without a
+/// server.
+template <class... P>
+std::string with_sendable_params(std::string sql, const std::tuple<P...>& params) {
+  std::apply(
+      [&](const P&... v) {
+        int number = 0;
+        (check_param(v, ++number, sql), ...);
+      },
+      params);
+  return sql;
+}
+
 inline std::string result_error(const PGresult* r, PGconn* c) {
   const char* primary = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : nullptr;
   if (primary) {
@@ -386,7 +422,7 @@ class cursor {
   /// `server` is a conninfo string, or the `database` pool to borrow a connection from.
   template <class Server, class... P>
   cursor(const Server& server, std::string sql, const std::tuple<P...>& params, std::stop_token st = {})
-      : sql_{std::move(sql)}, conn_{server, sql_} {
+      : sql_{with_sendable_params(std::move(sql), params)}, conn_{server, sql_} {
     interrupter_.attach(conn_.get());
     parameters p{params};
     if (!PQsendQueryParams(conn_.get(), sql_.c_str(), p.count(), p.types(), p.values(), p.lengths(),
@@ -639,7 +675,9 @@ auto make_query(Server server, std::string sql, P&&... params) {
 /// into the text) and reads the rows in single-row mode, so the result is never held whole in
 /// memory; rows cross to the flow through an SPSC ring. A `std::optional<C>` column takes NULL.
 /// Every failure (no connection, a statement the server rejects, a row that does not fit) is a
-/// `coflow::postgres::error` after the rows before it. Dropping the stage cancels the statement.
+/// `coflow::postgres::error` after the rows before it; so is a string parameter holding a NUL byte,
+/// which PostgreSQL text cannot store (send binary data as a `blob`, which goes as bytea).
+/// Dropping the stage cancels the statement.
 ///
 ///     coflow::postgres::database db{"host=127.0.0.1 dbname=app"};
 ///     auto rows = coflow::postgres::query<std::int64_t, std::string>(
