@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -218,6 +219,73 @@ TEST(SqliteQuery, ABusyDatabaseFails) {
   // The connection that failed went back to the pool and works.
   EXPECT_EQ(sqlite::query<std::int64_t>(db, "SELECT count(*) FROM t") | coflow::to_vector(), std::vector<std::int64_t>{0});
   std::filesystem::remove(path);
+}
+
+namespace {
+// A directory of its own under the system's temporary one, removed with it.
+struct temp_dir {
+  std::filesystem::path path = std::filesystem::temp_directory_path() /
+                               ("coflow_sqlite_" + std::to_string(::getpid()) + "_" + std::to_string(next()));
+  temp_dir() { std::filesystem::create_directories(path); }
+  ~temp_dir() { std::filesystem::remove_all(path); }
+  static int next() {
+    static std::atomic<int> n{0};
+    return n++;
+  }
+};
+
+// How many rows of t another connection (outside the pool) sees: only committed ones.
+std::int64_t committed_rows(sqlite3* other) {
+  sqlite3_stmt* s = nullptr;
+  EXPECT_EQ(sqlite3_prepare_v2(other, "SELECT count(*) FROM t", -1, &s, nullptr), SQLITE_OK);
+  EXPECT_EQ(sqlite3_step(s), SQLITE_ROW);
+  const std::int64_t n = sqlite3_column_int64(s, 0);
+  sqlite3_finalize(s);
+  return n;
+}
+}  // namespace
+
+// A connection given back inside a transaction would keep its write lock ("database is
+// locked" for every other connection) and show its uncommitted rows to the next query on it.
+TEST(SqliteQuery, AConnectionLeftInATransactionIsRolledBackAndClosed) {
+  temp_dir dir;
+  const auto path = (dir.path / "t.db").string();
+  sqlite::database db{path, sqlite::options{.busy_timeout = std::chrono::milliseconds{20}}};
+  db.execute("CREATE TABLE t(x INTEGER)");
+  ASSERT_EQ(db.open_connections(), 1u);
+
+  EXPECT_EQ(db.execute("BEGIN IMMEDIATE"), 0);
+  EXPECT_EQ(db.open_connections(), 0u);  // rolled back and closed, not kept
+  EXPECT_EQ(db.idle_connections(), 0u);
+  EXPECT_EQ(db.execute("INSERT INTO t VALUES (1)"), 1);  // on a new connection, committed at once
+  EXPECT_EQ(db.open_connections(), 1u);
+
+  sqlite3* other = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &other), SQLITE_OK);
+  EXPECT_EQ(sqlite3_exec(other, "INSERT INTO t VALUES (2)", nullptr, nullptr, nullptr), SQLITE_OK)
+      << sqlite3_errmsg(other);  // no write lock left behind
+  EXPECT_EQ(committed_rows(other), 2);
+  // The pool's queries see what the others see: no row of an open transaction.
+  EXPECT_EQ(sqlite::query<std::int64_t>(db, "SELECT count(*) FROM t") | coflow::to_vector(),
+            std::vector<std::int64_t>{2});
+
+  // The same for a query whose statement leaves a transaction open.
+  sqlite::query<>(db, "BEGIN IMMEDIATE") | coflow::to_vector();
+  EXPECT_EQ(db.open_connections(), 0u);
+  EXPECT_EQ(db.execute("INSERT INTO t VALUES (3)"), 1);
+  EXPECT_EQ(sqlite3_exec(other, "INSERT INTO t VALUES (4)", nullptr, nullptr, nullptr), SQLITE_OK)
+      << sqlite3_errmsg(other);
+  EXPECT_EQ(committed_rows(other), 4);
+  sqlite3_close(other);
+}
+
+// Closing the last connection of a shared-cache in-memory database would delete it.
+TEST(SqliteQuery, AnInMemoryDatabaseOutlivesAConnectionLeftInATransaction) {
+  auto db = numbers(3);
+  EXPECT_EQ(db.execute("BEGIN"), 0);
+  EXPECT_EQ(db.open_connections(), 1u);  // a new connection took the closed one's place
+  EXPECT_EQ(sqlite::query<std::int64_t>(db, "SELECT count(*) FROM t") | coflow::to_vector(),
+            std::vector<std::int64_t>{3});
 }
 
 TEST(SqliteQuery, ABadPathFailsWhenTheDatabaseIsOpened) {

@@ -620,9 +620,10 @@ struct options {
 /// query. Copies share the pool.
 ///
 /// A connection goes back only when it can serve another statement as a new one would: idle,
-/// outside any transaction. A query dropped mid-statement is cancelled on the server, and its
-/// connection is closed rather than given back (the cancel could still land on the next
-/// statement). Session settings a statement makes (`SET ...`) stay with its connection.
+/// outside any transaction (one left inside a `BEGIN` is closed, which rolls it back). A query
+/// dropped mid-statement is cancelled on the server, and its connection is closed rather than
+/// given back (the cancel could still land on the next statement). Session settings a statement
+/// makes (`SET ...`) stay with its connection.
 ///
 ///     coflow::postgres::database db{"host=127.0.0.1 dbname=app"};
 ///     auto rows = coflow::postgres::query<std::int64_t>(db, "SELECT id FROM t WHERE id > $1", 10);

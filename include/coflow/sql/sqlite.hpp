@@ -65,7 +65,18 @@ class pool : public sql::detail::pool_base<sqlite3*, &sqlite3_close_v2> {
     if (auto c = take_idle()) return *c;
     return open_one();
   }
-  void release(sqlite3* c) noexcept { keep_or_close(c); }
+  /// Takes a connection back, or rolls back and closes one left inside a transaction (a
+  /// `BEGIN` run alone), as the PostgreSQL pool does: reused, it would keep its locks
+  /// ("database is locked" for every other connection) and show its uncommitted rows to the
+  /// next query.
+  void release(sqlite3* c) noexcept {
+    if (sqlite3_get_autocommit(c) != 0) return keep_or_close(c);
+    sqlite3_exec(c, "ROLLBACK", nullptr, nullptr, nullptr);  // frees the locks now, not at close
+    // Closing the last connection of an in-memory database would delete it: a fresh one
+    // takes its place first. Should none open, the rolled-back one stays, as the lesser harm.
+    if (in_memory(c) && !open_replacement() && sqlite3_get_autocommit(c) != 0) return keep_or_close(c);
+    close(c);
+  }
 
   const std::string& path() const noexcept { return path_; }
 
@@ -81,6 +92,21 @@ class pool : public sql::detail::pool_base<sqlite3*, &sqlite3_close_v2> {
     sqlite3_busy_timeout(c, static_cast<int>(options_.busy_timeout.count()));
     count_opened();
     return c;
+  }
+
+  // A shared-cache in-memory database (and a temporary one) has no file name.
+  static bool in_memory(sqlite3* c) noexcept {
+    const char* file = sqlite3_db_filename(c, "main");
+    return !file || !*file;
+  }
+  // Opens a connection for the idle list; false when none opens.
+  bool open_replacement() noexcept {
+    try {
+      keep_or_close(open_one());
+      return true;
+    } catch (...) {
+      return false;
+    }
   }
 
   std::string path_;
@@ -373,7 +399,10 @@ class database {
       : pool_{std::make_shared<detail::pool>(std::move(path), o)} {}
 
   /// Runs one statement to its end on the calling thread (for set-up: it blocks) and gives the
-  /// number of rows it inserted, updated or deleted (0 for other statements). Values are bound as parameters, never formatted into the text.
+  /// number of rows it inserted, updated or deleted (0 for other statements). Values are bound
+  /// as parameters, never formatted into the text. Not for explicit transactions: a `BEGIN` is
+  /// rolled back when its connection goes back to the pool, at the end of this call (run what
+  /// must be atomic as one statement).
   template <class... P>
   std::int64_t execute(std::string sql, const P&... params) const {
     static_assert(detail::bindable_params_v<P...>,
