@@ -4,6 +4,7 @@
 
 #include <coflow/coro/generator.hpp>
 #include <coflow/sinks/fold.hpp>
+#include <coflow/sinks/for_each.hpp>
 #include <coflow/sources/from.hpp>
 #include <coflow/sources/scripted.hpp>
 #include <coflow/stages/merge.hpp>
@@ -83,6 +84,31 @@ TYPED_TEST(Driver, CollectsEveryValue) {
   this->driver.run();
   ASSERT_TRUE(d.succeeded());
   EXPECT_EQ(d.value(), (std::vector<int>{1, 2, 3, 4}));
+}
+
+// A sink without a result (for_each) once made spawn fail to compile; its deferred is void.
+TYPED_TEST(Driver, ASinkWithoutAResultFiresAVoidDeferred) {
+  std::vector<int> seen;
+  coflow::deferred<void> d = this->driver.spawn(coflow::scripted<int>({1, cooperate{}, 2}),
+                                                coflow::for_each([&](int v) { seen.push_back(v); }));
+  this->driver.run();
+  EXPECT_TRUE(d.succeeded());
+  EXPECT_EQ(seen, (std::vector<int>{1, 2}));
+}
+
+// A sink's function that throws once left the driver's loop, ending every flow on it; it
+// fails its own flow (with the original type), as `flow | sink` does, and the others go on.
+TYPED_TEST(Driver, AThrowingSinkFailsItsFlowOnly) {
+  auto bad = this->driver.spawn(coflow::scripted<int>({1, cooperate{}, 2, 3}), coflow::fold(0, [](int acc, int v) {
+                                  if (v == 2) throw std::domain_error("two");
+                                  return acc + v;
+                                }));
+  auto good = this->driver.spawn(coflow::scripted<int>({1, cooperate{}, cooperate{}, 2}), coflow::fold(0, std::plus<>{}));
+  this->driver.run();
+  ASSERT_TRUE(bad.failed());
+  EXPECT_TRUE(bad.error().template is<std::domain_error>());
+  EXPECT_EQ(bad.error().message(), "two");
+  EXPECT_EQ(good.value(), 3);
 }
 
 TYPED_TEST(Driver, RunsRangesAndOwnsThem) {

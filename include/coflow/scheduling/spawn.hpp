@@ -114,6 +114,28 @@ class flow_body {
 
   // Inlined into the driver's resume: one call per turn, not two.
   [[gnu::always_inline]] turn run(const waker& w) {
+    try {
+      return run_values(w);
+    } catch (...) {
+      // The consumer threw (a fold's or for_each's function): that fails this flow, as it
+      // fails `flow | sink`, and must not leave the driver, which runs other flows too. Once
+      // the flow is released, the exception came from the deferred's own callbacks: theirs.
+      if (!alive()) throw;
+      fail(failure::current());
+      return {turn::finished};
+    }
+  }
+
+  /// Destroys the flow (running its destructors) without firing the deferred.
+  void release() noexcept {
+    stage_.reset();
+    consumer_.reset();
+  }
+
+ private:
+  static constexpr bool trapping = may_hold_failure_v<stored_value_t<S>>;
+
+  turn run_values(const waker& w) {
     for (int i = 0; i < values_per_turn; ++i) {
       step<value_t<S>> st = pull(w);
       if (st.has_value()) [[likely]] {
@@ -145,15 +167,6 @@ class flow_body {
     return {turn::again};
   }
 
-  /// Destroys the flow (running its destructors) without firing the deferred.
-  void release() noexcept {
-    stage_.reset();
-    consumer_.reset();
-  }
-
- private:
-  static constexpr bool trapping = may_hold_failure_v<stored_value_t<S>>;
-
   step<value_t<S>> pull(const waker& w) {
     if constexpr (can_cooperate_v<S>) {
       waker_scope scope{w};
@@ -164,9 +177,15 @@ class flow_body {
     }
   }
   void succeed() {
-    R r = std::move(*consumer_).result();
-    release();
-    result_.callback(std::move(r));
+    if constexpr (std::is_void_v<R>) {  // a sink with no result: for_each
+      std::move(*consumer_).result();
+      release();
+      result_.callback();
+    } else {
+      R r = std::move(*consumer_).result();
+      release();
+      result_.callback(std::move(r));
+    }
   }
   void fail(failure f) {
     release();

@@ -1,0 +1,187 @@
+// Every stage gives the same values and the same failure at the same place on every path
+// (see harness.hpp): random inputs, failures, cooperates and early stops.
+#include "paths/harness.hpp"
+
+#include <coflow/coflow.hpp>
+
+#include <gtest/gtest.h>
+
+#include <stdexcept>
+#include <string>
+
+namespace {
+
+using namespace coflow_paths;
+
+constexpr std::size_t cases_per_stage = 2000;
+
+/// A function that throws on one value (`bad`, or never when -1), as a user's map or predicate may.
+struct throws_on {
+  int bad;
+  void check(int x) const {
+    if (x == bad) throw std::domain_error("bad value " + std::to_string(x));
+  }
+};
+
+inline int maybe_bad(rng& r) {
+  return chance(r, 0.3) ? small_int(r) : -1;
+}
+
+/// Runs `stage_of(source)` for a random script, with a consumer that may stop early.
+template <class StageOf>
+void check_stage(rng& r, StageOf stage_of) {
+  auto s = random_script<int>(r, small_int);
+  auto sink = record_sink(random_limit(r));
+  with_source(s, [&](auto src) { same_on_every_path([=] { return stage_of(src()); }, sink); });
+}
+
+/// The same for a stage of two random sources.
+template <class StageOf>
+void check_two_branches(rng& r, StageOf stage_of) {
+  auto a = random_script<int>(r, small_int);
+  auto b = random_script<int>(r, small_int);
+  auto sink = record_sink(random_limit(r));
+  with_source(a, [&](auto src_a) {
+    with_source(b, [&](auto src_b) { same_on_every_path([=] { return stage_of(src_a(), src_b()); }, sink); });
+  });
+}
+
+TEST(Paths, Map) {
+  for_random_cases(case_count(cases_per_stage), [](rng& r) {
+    const throws_on f{maybe_bad(r)};
+    check_stage(r, [f](auto src) {
+      return std::move(src) | coflow::map([f](int x) {
+               f.check(x);
+               return x * 3 + 1;
+             });
+    });
+  });
+}
+
+TEST(Paths, Filter) {
+  for_random_cases(case_count(cases_per_stage), [](rng& r) {
+    const throws_on f{maybe_bad(r)};
+    const int k = static_cast<int>(uniform(r, 1, 3));
+    check_stage(r, [f, k](auto src) {
+      return std::move(src) | coflow::filter([f, k](int x) {
+               f.check(x);
+               return x % k == 0;
+             });
+    });
+  });
+}
+
+TEST(Paths, Take) {
+  for_random_cases(case_count(cases_per_stage), [](rng& r) {
+    const std::size_t n = uniform(r, 0, 14);
+    check_stage(r, [n](auto src) { return std::move(src) | coflow::take(n); });
+  });
+}
+
+TEST(Paths, Chunk) {
+  for_random_cases(case_count(cases_per_stage), [](rng& r) {
+    const std::size_t n = uniform(r, 1, 5);
+    check_stage(r, [n](auto src) { return std::move(src) | coflow::chunk(n); });
+  });
+}
+
+TEST(Paths, LineBreak) {
+  for_random_cases(case_count(cases_per_stage), [](rng& r) {
+    auto s = random_script<std::string>(r, [](rng& g) {
+      std::string chunk(uniform(g, 0, 4), 'a');
+      for (char& c : chunk) c = "ab;"[uniform(g, 0, 2)];
+      return chunk;
+    });
+    const std::size_t max_len = uniform(r, 0, 6);
+    const bool trailer = chance(r, 0.5);
+    auto sink = record_sink(random_limit(r));
+    with_source(s, [&](auto src) {
+      same_on_every_path([=] { return src() | coflow::line_break(';', max_len, trailer); }, sink);
+    });
+  });
+}
+
+TEST(Paths, Trap) {
+  for_random_cases(case_count(cases_per_stage), [](rng& r) {
+    if (chance(r, 0.5))
+      check_stage(r, [](auto src) { return std::move(src) | coflow::trap<std::runtime_error>(); });
+    else
+      check_stage(
+          r, [](auto src) { return std::move(src) | coflow::trap<std::out_of_range, std::logic_error>(); });
+  });
+}
+
+/// A generator stage: each value, then its double for even values, with a cooperate every
+/// `every` values.
+template <class S>
+coflow::generator<int> twice_if_even(S src, int every) {
+  int i = 0;
+  while (auto v = co_await src) {
+    co_yield *v;
+    if (++i % every == 0) co_yield coflow::cooperate{};
+    if (*v % 2 == 0) co_yield *v * 2;
+  }
+}
+
+TEST(Paths, Generator) {
+  for_random_cases(case_count(cases_per_stage), [](rng& r) {
+    const int every = static_cast<int>(uniform(r, 1, 4));
+    check_stage(r, [every](auto src) { return twice_if_even(std::move(src), every); });
+  });
+}
+
+TEST(Paths, Zip) {
+  for_random_cases(case_count(cases_per_stage), [](rng& r) {
+    check_two_branches(r, [](auto a, auto b) { return std::move(a) | coflow::zip(std::move(b)); });
+  });
+}
+
+TEST(Paths, ZipLongest) {
+  for_random_cases(case_count(cases_per_stage), [](rng& r) {
+    check_two_branches(r, [](auto a, auto b) { return std::move(a) | coflow::zip_longest(std::move(b)); });
+  });
+}
+
+TEST(Paths, MapOfSeveral) {
+  for_random_cases(case_count(cases_per_stage), [](rng& r) {
+    const throws_on f{maybe_bad(r)};
+    check_two_branches(r, [f](auto a, auto b) {
+      return coflow::map(
+          [f](int x, int y) {
+            f.check(x);
+            return x * 10 + y;
+          },
+          std::move(a), std::move(b));
+    });
+  });
+}
+
+TEST(Paths, Merge) {
+  for_random_cases(case_count(cases_per_stage), [](rng& r) {
+    check_two_branches(r, [](auto a, auto b) { return coflow::merge(std::move(a), std::move(b)); });
+  });
+}
+
+TEST(Paths, Concurrent) {
+  for_random_cases(case_count(cases_per_stage), [](rng& r) {
+    check_two_branches(r, [](auto a, auto b) { return coflow::concurrent(std::move(a), std::move(b)); });
+  });
+}
+
+// Stages composed: what one stage gives the next must not change with the path either.
+TEST(Paths, Pipeline) {
+  for_random_cases(case_count(cases_per_stage), [](rng& r) {
+    const throws_on f{maybe_bad(r)};
+    const std::size_t n = uniform(r, 1, 4);
+    const std::size_t k = uniform(r, 0, 6);
+    check_stage(r, [f, n, k](auto src) {
+      return std::move(src) | coflow::filter([](int x) { return x != 3; }) | coflow::map([f](int x) {
+               f.check(x);
+               return x + 1;
+             }) |
+             coflow::chunk(n) | coflow::take(k);
+    });
+  });
+}
+
+}  // namespace
