@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -82,6 +83,41 @@ TEST(Paths, Callback) {
           else
             feed.finish();
           return std::move(stage);
+        },
+        record_sink(random_limit(r)));
+  });
+}
+
+// A threaded source: values made on a worker thread, then the end or the worker's exception.
+TEST(Paths, Threaded) {
+  for_random_cases(case_count(cases_per_source), [](rng& r) {
+    const auto s = random_script<int>(r, small_int);
+    const std::size_t capacity = uniform(r, 1, 4);
+    same_on_every_path(
+        [s, capacity] {
+          return coflow::threaded(
+              [s] {
+                return [s, i = std::size_t{0}]() mutable -> std::optional<int> {
+                  if (i < s.values.size()) return s.values[i++];
+                  if (s.fail >= 0) throw_failure(s.fail, i);
+                  return std::nullopt;
+                };
+              },
+              {.capacity = capacity, .batch = 2});
+        },
+        record_sink(random_limit(r)));
+  });
+}
+
+// `from(deferred)`: one value, or the deferred's failure.
+TEST(Paths, FromADeferred) {
+  for_random_cases(case_count(cases_per_source), [](rng& r) {
+    const int v = small_int(r);
+    const int fail = chance(r, 0.5) ? static_cast<int>(uniform(r, 0, 2)) : -1;
+    same_on_every_path(
+        [v, fail] {
+          return coflow::from(fail < 0 ? coflow::deferred<int>::succeed(v)
+                                       : coflow::deferred<int>::fail(make_failure(fail, 0)));
         },
         record_sink(random_limit(r)));
   });
