@@ -134,27 +134,10 @@ auto from_stage(const fuzz_case& c) {
   return coflow::from(std::move(values)) | coflow::chunk(c.n);
 }
 
-// The trace of the known defect: `model` less the partial chunk just before its failure.
-std::optional<chunks> without_partial_before_failure(const chunks& model, std::size_t n) {
-  if (model.size() < 2 || std::get<end_mark>(model.back()).type.empty()) return std::nullopt;
-  const ints* partial = std::get_if<ints>(&model[model.size() - 2]);
-  if (!partial || partial->size() == n) return std::nullopt;
-  chunks without = model;
-  without.erase(without.end() - 2);
-  return without;
-}
-
 // `model`: the whole trace without cooperates, before the consumer's stop.
 template <class Describe>
 void expect_driven(const chunks& model, const fuzz_case& c, const chunks& seen, Describe&& input) {
   const chunks expected = stopped_after(model, c.stop);
-  if (matches(expected, seen)) return;
-  if (auto defect = without_partial_before_failure(model, c.n);
-      defect && matches(stopped_after(*defect, c.stop), seen)) {
-    known_defect("chunk_stage::drive loses the partial chunk before an upstream failure", expected, seen,
-                 input);
-    return;
-  }
   expect_same("push (drive)", expected, seen, input);
 }
 

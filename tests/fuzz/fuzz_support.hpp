@@ -146,22 +146,6 @@ void expect_same(const char* path, const trace<T>& model, const trace<T>& seen, 
   std::abort();
 }
 
-/// A mismatch that is a known defect of coflow, being fixed: reported like any other (the
-/// check stays strict, so it passes once the fix lands) unless the environment sets
-/// COFLOW_FUZZ_ALLOW_KNOWN_DEFECTS, which lets a run go on to look for other defects.
-template <class T, class Describe>
-void known_defect(const char* defect, const trace<T>& model, const trace<T>& seen, Describe&& input) {
-  static bool allowed = std::getenv("COFLOW_FUZZ_ALLOW_KNOWN_DEFECTS") != nullptr;
-  static bool told = false;
-  if (allowed && told) return;
-  std::fprintf(stderr, "coflow fuzz: KNOWN DEFECT: %s\n  input: %s\n", defect, std::string(input()).c_str());
-  print("model", model);
-  print("seen", seen);
-  told = true;
-  if (!allowed) std::abort();
-  std::fprintf(stderr, "  (allowed by COFLOW_FUZZ_ALLOW_KNOWN_DEFECTS; not reported again)\n");
-}
-
 inline void check(bool ok, const char* what) {
   if (ok) return;
   std::fprintf(stderr, "coflow fuzz: check failed: %s\n", what);

@@ -6,6 +6,7 @@
 #include <limits>
 #include <string_view>
 #include <type_traits>
+#include <utility>
 
 #include <boost/hana/basic_tuple.hpp>
 #include <boost/hana/tuple.hpp>
@@ -101,6 +102,37 @@ constexpr std::size_t sum_bounds() noexcept {
   std::size_t r = 0;
   ((r = add_bounds(r, buffer_bound_v<S>)), ...);
   return r;
+}
+}  // namespace detail
+
+/// The static properties a stage that pulls from `Up...` has unless it says otherwise (as
+/// range-v3's `adaptor_base` gives a view its defaults): it can cooperate and uses threads
+/// when an upstream does, and holds what its upstreams hold. A source (`stage_base<>`)
+/// cannot cooperate. A stage derives from it and declares only what differs.
+template <class... Up>
+struct stage_base {
+  static constexpr bool can_cooperate = (can_cooperate_v<Up> || ...);
+  static constexpr bool uses_threads = (uses_threads_v<Up> || ...);
+  static constexpr std::size_t buffer_bound = detail::sum_bounds<Up...>();
+  using upstreams = decltype(boost::hana::tuple_t<Up...>);
+};
+
+namespace detail {
+/// `drive` for a stage that cannot cooperate, from its `next()`: a failure is thrown, as
+/// everywhere in `drive`.
+template <class S, class G>
+constexpr void drive_by_pulling(S& s, G& g) {
+  static_assert(!can_cooperate_v<S>, "drive_by_pulling: the stage can cooperate");
+  for (;;) {
+    step<value_t<S>> st = s.next();
+    if (st.has_value()) {
+      if (!g(*std::move(st))) return;
+    } else if (st.is_done()) {
+      return;
+    } else {
+      st.error().rethrow();
+    }
+  }
 }
 }  // namespace detail
 

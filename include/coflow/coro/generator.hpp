@@ -51,12 +51,11 @@ struct pending_pull {
 /// - `co_yield value` gives a value; `co_yield cooperate{d}` gives a cooperate.
 /// - An exception leaving the body becomes the generator's failure, after the values it gave.
 template <class T>
-class [[nodiscard]] generator {
+class [[nodiscard]] generator : public stage_base<> {
  public:
   using value_type = T;
   static constexpr bool can_cooperate = true;
   static constexpr std::string_view stage_name = "generator";
-  using upstreams = decltype(boost::hana::tuple_t<>);
 
   class promise_type {
    public:

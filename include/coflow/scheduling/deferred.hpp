@@ -228,12 +228,11 @@ class deferred {
 /// The stage behind `from(deferred)`: gives the deferred's value (or its failure) once. Until
 /// it fires, the flow parks, woken by the deferred's callback.
 template <class T>
-class deferred_source {
+class deferred_source : public stage_base<> {
  public:
   using value_type = T;
   static constexpr bool can_cooperate = true;
   static constexpr std::string_view stage_name = "from(deferred)";
-  using upstreams = decltype(boost::hana::tuple_t<>);
 
   explicit deferred_source(deferred<T> d) : d_{std::move(d)} {}
 

@@ -69,14 +69,13 @@ struct callback_feed {
 /// the failure. With nothing buffered it parks (takes `current_waker()` and gives
 /// `cooperate::park()`); a push, `finish()` or `fail()` wakes it. Move-only: one consumer.
 template <class T>
-class callback_stage {
+class callback_stage : public stage_base<> {
  public:
   using value_type = T;
   static constexpr bool can_cooperate = true;
   /// Values pushed before they are pulled are kept, however many (an unbounded queue).
   static constexpr std::size_t buffer_bound = unbounded;
   static constexpr std::string_view stage_name = "callback";
-  using upstreams = decltype(boost::hana::tuple_t<>);
 
   explicit callback_stage(std::shared_ptr<detail::callback_state<T>> s) noexcept : state_{std::move(s)} {}
   callback_stage(callback_stage&& o) noexcept

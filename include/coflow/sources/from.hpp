@@ -15,6 +15,7 @@
 #include "coflow/core/stage.hpp"
 #include "coflow/detail/diagnostic.hpp"
 #include "coflow/detail/ranges.hpp"
+#include "coflow/sources/cursor_source.hpp"
 #include "coflow/sources/just.hpp"
 
 namespace coflow {
@@ -34,7 +35,7 @@ concept range_v3_view = std::is_base_of_v<ranges::view_base, std::remove_cv_t<R>
 /// Elements of an owned container are moved out (so move-only values work); a view (std or
 /// range-v3) or a referred-to range gives its reference type.
 template <class R, bool Owned>
-class range_source {
+class range_source : public cursor_source<range_source<R, Owned>> {
   using range_t = std::conditional_t<Owned, R, R*>;
   using iterator = std::ranges::iterator_t<R>;
   using sentinel = std::ranges::sentinel_t<R>;
@@ -44,9 +45,7 @@ class range_source {
  public:
   using value_type =
       std::conditional_t<moves_out, std::ranges::range_value_t<R>, std::ranges::range_reference_t<R>>;
-  static constexpr bool can_cooperate = false;
   static constexpr std::string_view stage_name = "from";
-  using upstreams = decltype(boost::hana::tuple_t<>);
   using range_type = std::remove_cv_t<R>;
 
   explicit range_source(R&& r)
@@ -73,55 +72,7 @@ class range_source {
   }
   range_source& operator=(range_source&&) = delete;
 
-  step<value_type> next() {
-    start();
-    if (it_ == end_) return done;
-    if constexpr (Owned) ++offset_;
-    if constexpr (moves_out) {
-      value_type v = std::ranges::iter_move(it_);
-      ++it_;
-      return step<value_type>{std::move(v)};
-    } else if constexpr (std::is_reference_v<value_type>) {
-      auto&& ref = *it_;
-      ++it_;
-      return step<value_type>{static_cast<value_type>(ref)};
-    } else {
-      step<value_type> s{*it_};
-      ++it_;
-      return s;
-    }
-  }
-
-  template <class F>
-  void drive(F&& f) {
-    start();
-    // The position is written back even when `f` throws: the value it was given is consumed,
-    // as it is when pulled with next().
-    struct save {
-      range_source& self;
-      iterator it;
-      std::ptrdiff_t n = 0;
-      int exceptions = std::uncaught_exceptions();
-      ~save() {
-        if (std::uncaught_exceptions() > exceptions) ++it;  // `n` already counts it
-        self.it_ = std::move(it);
-        if constexpr (Owned) self.offset_ += n;
-      }
-    } pos{*this, std::move(it_)};
-    const auto end = end_;
-    for (; pos.it != end; ++pos.it) {
-      if constexpr (Owned) ++pos.n;
-      bool more;
-      if constexpr (moves_out) more = f(std::ranges::iter_move(pos.it));
-      else more = f(*pos.it);
-      if (!more) {
-        ++pos.it;
-        break;
-      }
-    }
-  }
-
-  /// The position as a cursor, for `zip`'s lock-step loop (see `lends_cursor`).
+  /// The position as a cursor (see `lends_cursor`): `next()`, `drive()` and `zip` walk it.
   struct cursor {
     iterator it;
     std::ptrdiff_t taken = 0;

@@ -8,33 +8,29 @@
 #include <utility>
 
 #include "coflow/core/stage.hpp"
+#include "coflow/sources/cursor_source.hpp"
 
 namespace coflow {
 
 /// A stage that gives `value` once, then ends.
 template <class T>
-class just_source {
+class just_source : public cursor_source<just_source<T>> {
  public:
   using value_type = T;
-  static constexpr bool can_cooperate = false;
   static constexpr std::string_view stage_name = "just";
-  using upstreams = decltype(boost::hana::tuple_t<>);
 
   explicit just_source(T v) : value_{std::move(v)} {}
 
-  step<T> next() {
-    if (!value_) return done;
-    step<T> s{std::move(*value_)};
-    value_.reset();
-    return s;
-  }
-
-  template <class F>
-  void drive(F&& f) {
-    if (!value_) return;
-    T v = std::move(*value_);
-    value_.reset();
-    f(std::move(v));
+  /// The position as a cursor (see `lends_cursor`): whether the value is still to come.
+  struct cursor {
+    bool ahead;
+  };
+  cursor lend_cursor() const noexcept { return cursor{value_.has_value()}; }
+  bool at_end(const cursor& c) const noexcept { return !c.ahead; }
+  T read(const cursor&) { return std::move(*value_); }
+  static void advance(cursor& c) noexcept { c.ahead = false; }
+  void take_back(const cursor& c) noexcept {
+    if (!c.ahead) value_.reset();
   }
 
  private:

@@ -16,12 +16,11 @@ namespace coflow {
 ///
 ///     auto s = coflow::scripted<int>({1, 2, coflow::cooperate{}, 3});
 template <class T>
-class scripted_source {
+class scripted_source : public stage_base<> {
  public:
   using value_type = T;
   static constexpr bool can_cooperate = true;
   static constexpr std::string_view stage_name = "scripted";
-  using upstreams = decltype(boost::hana::tuple_t<>);
 
   explicit scripted_source(std::vector<step<T>> script) : script_{std::move(script)} {}
 

@@ -43,14 +43,10 @@ struct concurrent_wrap {
 /// the same decayed type `V`; otherwise a `std::variant` with one alternative per branch, whose
 /// `index()` is the branch index (so two branches of one type stay distinguishable).
 template <stage... Ss>
-class concurrent_stage {
+class concurrent_stage : public stage_base<Ss...> {
  public:
   using value_type = typename detail::concurrent_value<Ss...>::type;
-  static constexpr bool can_cooperate = (can_cooperate_v<Ss> || ...);
-  static constexpr bool uses_threads = (uses_threads_v<Ss> || ...);
-  static constexpr std::size_t buffer_bound = detail::sum_bounds<Ss...>();
   static constexpr std::string_view stage_name = "concurrent";
-  using upstreams = decltype(boost::hana::tuple_t<Ss...>);
 
   template <class... A>
   explicit concurrent_stage(std::in_place_t, A&&... a) : branches_{std::in_place, std::forward<A>(a)...} {}

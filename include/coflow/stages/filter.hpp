@@ -9,47 +9,27 @@
 
 #include "coflow/core/pipe.hpp"
 #include "coflow/core/stage.hpp"
+#include "coflow/stages/adaptor.hpp"
 
 namespace coflow {
 
+namespace detail {
+template <stage S, class P>
+struct filter_core {
+  using value_type = value_t<S>;
+  static constexpr std::string_view stage_name = "filter";
+  P pred;
+
+  template <class V, class Emit>
+  bool on_value(V&& v, Emit& emit) {
+    return !std::invoke(pred, std::as_const(v)) || emit(std::forward<V>(v));
+  }
+};
+}  // namespace detail
+
 /// The stage `upstream | filter(pred)`: gives the values for which `pred(v)` is true.
 template <stage S, class P>
-class filter_stage {
- public:
-  using value_type = value_t<S>;
-  static constexpr bool can_cooperate = can_cooperate_v<S>;
-  static constexpr bool uses_threads = uses_threads_v<S>;
-  static constexpr std::size_t buffer_bound = buffer_bound_v<S>;
-  static constexpr std::string_view stage_name = "filter";
-  using upstreams = decltype(boost::hana::tuple_t<S>);
-
-  filter_stage(S up, P p) : up_{std::move(up)}, pred_{std::move(p)} {}
-
-  step<value_type> next() {
-    for (;;) {
-      step<value_type> s = up_.next();
-      if (!s.has_value()) return s;
-      try {
-        if (std::invoke(pred_, std::as_const(*s))) return s;
-      } catch (...) {
-        return failure::current();
-      }
-    }
-  }
-
-  template <class G>
-    requires drivable<S>
-  void drive(G&& g) {
-    up_.drive([&](auto&& v) {
-      if (!std::invoke(pred_, std::as_const(v))) return true;
-      return g(std::forward<decltype(v)>(v));
-    });
-  }
-
- private:
-  S up_;
-  P pred_;
-};
+using filter_stage = adapted_stage<S, detail::filter_core<S, P>>;
 
 struct filter_fn {
   template <class S, class P>

@@ -28,14 +28,11 @@ namespace coflow {
 /// - A cooperate or a failure of the upstream passes through; the unfinished line is kept
 ///   across a cooperate.
 template <stage S>
-class line_break_stage {
+class line_break_stage : public stage_base<S> {
  public:
   using value_type = std::string;
-  static constexpr bool can_cooperate = can_cooperate_v<S>;
-  static constexpr bool uses_threads = uses_threads_v<S>;
   static constexpr std::size_t buffer_bound = detail::add_bounds(buffer_bound_v<S>, 1);
   static constexpr std::string_view stage_name = "line_break";
-  using upstreams = decltype(boost::hana::tuple_t<S>);
 
   line_break_stage(S up, char delim, std::size_t max_len, bool trailer)
       : up_{std::move(up)}, delim_{delim}, max_len_{max_len}, trailer_{trailer} {}

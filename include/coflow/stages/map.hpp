@@ -9,43 +9,35 @@
 
 #include "coflow/core/pipe.hpp"
 #include "coflow/core/stage.hpp"
+#include "coflow/stages/adaptor.hpp"
 
 namespace coflow {
 
-/// The stage `upstream | map(f)`: gives `f(v)` for each upstream value `v`. An exception
-/// thrown by `f` becomes a failure in the stream.
+namespace detail {
+/// `f`'s result, except that a reference is taken as a value when the upstream gives values:
+/// it may refer into the argument (`map(&person::name)`), which lives only for the call.
+template <class F, class V>
+using map_result_t = std::conditional_t<std::is_reference_v<V>, std::invoke_result_t<F&, V>,
+                                        std::remove_cvref_t<std::invoke_result_t<F&, V>>>;
+
 template <stage S, class F>
-class map_stage {
- public:
-  using value_type = std::invoke_result_t<F&, value_t<S>>;
-  static constexpr bool can_cooperate = can_cooperate_v<S>;
-  static constexpr bool uses_threads = uses_threads_v<S>;
-  static constexpr std::size_t buffer_bound = buffer_bound_v<S>;
+struct map_core {
+  using value_type = map_result_t<F, value_t<S>>;
   static constexpr std::string_view stage_name = "map";
-  using upstreams = decltype(boost::hana::tuple_t<S>);
+  F f;
 
-  map_stage(S up, F f) : up_{std::move(up)}, f_{std::move(f)} {}
-
-  step<value_type> next() {
-    step<value_t<S>> s = up_.next();
-    if (!s.has_value()) return std::move(s).template forward_signal<value_type>();
-    try {
-      return step<value_type>(std::invoke(f_, *std::move(s)));
-    } catch (...) {
-      return failure::current();
-    }
+  template <class V, class Emit>
+  bool on_value(V&& v, Emit& emit) {
+    return emit(std::invoke(f, std::forward<V>(v)));
   }
-
-  template <class G>
-    requires drivable<S>
-  void drive(G&& g) {
-    up_.drive([&](auto&& v) { return g(std::invoke(f_, std::forward<decltype(v)>(v))); });
-  }
-
- private:
-  S up_;
-  F f_;
 };
+}  // namespace detail
+
+/// The stage `upstream | map(f)`: gives `f(v)` for each upstream value `v`. An exception
+/// thrown by `f` becomes a failure in the stream. Over an upstream of values, a reference
+/// that `f` returns is copied (or moved) into a value, as it may refer into `v`.
+template <stage S, class F>
+using map_stage = adapted_stage<S, detail::map_core<S, F>>;
 
 struct map_fn {
   template <class S, class F>

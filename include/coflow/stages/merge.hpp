@@ -155,14 +155,10 @@ constexpr bool copyable_branch =
 /// or a `std::variant` of their distinct decayed value types. A branch's failure is given
 /// (then the stage ends); the stage ends when every branch has ended.
 template <stage... Ss>
-class merge_stage {
+class merge_stage : public stage_base<Ss...> {
  public:
   using value_type = typename detail::merge_value<Ss...>::type;
-  static constexpr bool can_cooperate = (can_cooperate_v<Ss> || ...);
-  static constexpr bool uses_threads = (uses_threads_v<Ss> || ...);
-  static constexpr std::size_t buffer_bound = detail::sum_bounds<Ss...>();
   static constexpr std::string_view stage_name = "merge";
-  using upstreams = decltype(boost::hana::tuple_t<Ss...>);
 
   template <class... A>
   explicit merge_stage(std::in_place_t, A&&... a) : branches_{std::in_place, std::forward<A>(a)...} {}

@@ -11,46 +11,31 @@
 
 #include "coflow/core/pipe.hpp"
 #include "coflow/core/stage.hpp"
+#include "coflow/stages/adaptor.hpp"
 #include "coflow/detail/diagnostic.hpp"
 
 namespace coflow {
 
+namespace detail {
+template <stage S>
+struct take_core {
+  using value_type = value_t<S>;
+  static constexpr std::string_view stage_name = "take";
+  std::size_t left;
+
+  [[nodiscard]] bool exhausted() const noexcept { return left == 0; }
+  template <class V, class Emit>
+  bool on_value(V&& v, Emit& emit) {
+    --left;
+    return emit(std::forward<V>(v)) && left != 0;
+  }
+};
+}  // namespace detail
+
 /// The stage `upstream | take(n)`: the first `n` values, then the end. The upstream is not
 /// pulled again once `n` values were given (an endless source is fine).
 template <stage S>
-class take_stage {
- public:
-  using value_type = value_t<S>;
-  static constexpr bool can_cooperate = can_cooperate_v<S>;
-  static constexpr bool uses_threads = uses_threads_v<S>;
-  static constexpr std::size_t buffer_bound = buffer_bound_v<S>;
-  static constexpr std::string_view stage_name = "take";
-  using upstreams = decltype(boost::hana::tuple_t<S>);
-
-  take_stage(S up, std::size_t n) : up_{std::move(up)}, left_{n} {}
-
-  step<value_type> next() {
-    if (left_ == 0) return done;
-    step<value_type> s = up_.next();
-    if (s.has_value()) --left_;
-    else if (!s.is_cooperate()) left_ = 0;  // ended or failed: never pull again
-    return s;
-  }
-
-  template <class G>
-    requires drivable<S>
-  void drive(G&& g) {
-    if (left_ == 0) return;
-    up_.drive([&](auto&& v) {
-      --left_;
-      return g(std::forward<decltype(v)>(v)) && left_ != 0;
-    });
-  }
-
- private:
-  S up_;
-  std::size_t left_;
-};
+using take_stage = adapted_stage<S, detail::take_core<S>>;
 
 namespace detail {
 template <class N>

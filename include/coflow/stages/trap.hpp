@@ -21,14 +21,10 @@ namespace coflow {
 /// A variant cannot hold a reference: an upstream of references gives copies.
 /// `trap` offers no `drive`: it must see failures as values, so a graph with it is pulled.
 template <stage S, class... E>
-class trap_stage {
+class trap_stage : public stage_base<S> {
  public:
   using value_type = std::variant<stored_value_t<S>, failure>;
-  static constexpr bool can_cooperate = can_cooperate_v<S>;
-  static constexpr bool uses_threads = uses_threads_v<S>;
-  static constexpr std::size_t buffer_bound = buffer_bound_v<S>;
   static constexpr std::string_view stage_name = "trap";
-  using upstreams = decltype(boost::hana::tuple_t<S>);
 
   explicit trap_stage(S up) : up_{std::move(up)} {}
 

@@ -35,19 +35,15 @@ namespace coflow {
 /// nothing is lost or reordered. A failure in any branch is forwarded (after the tuples given
 /// before it) and ends the zip; so does the end of any branch.
 template <stage... S>
-class zip_stage {
+class zip_stage : public stage_base<S...> {
   static_assert(sizeof...(S) >= 2, "coflow::zip: needs at least two branches");
   static constexpr std::size_t n = sizeof...(S);
-  using first_t = std::tuple_element_t<0, std::tuple<S...>>;
 
  public:
   using value_type = std::tuple<value_t<S>...>;
-  static constexpr bool can_cooperate = (can_cooperate_v<S> || ...);
-  static constexpr bool uses_threads = (uses_threads_v<S> || ...);
   // Besides the branches' own buffers, one round holds up to n - 1 values.
   static constexpr std::size_t buffer_bound = detail::add_bounds(detail::sum_bounds<S...>(), n - 1);
   static constexpr std::string_view stage_name = "zip";
-  using upstreams = decltype(boost::hana::tuple_t<S...>);
 
   explicit zip_stage(S... s) : branches_{std::move(s)...} {}
 
@@ -56,19 +52,15 @@ class zip_stage {
     return round(std::index_sequence_for<S...>{});
   }
 
-  /// The push loop, when no branch can cooperate: drives the first branch and pulls the
-  /// others in step. A failure in another branch is thrown, as everywhere in `drive`. When
-  /// every branch lends a cursor (ranges, `iota`), one loop walks all of them instead.
+  /// The push loop, when no branch can cooperate: the rounds of `next()`, a failure thrown as
+  /// everywhere in `drive`. When every branch lends a cursor (ranges, `iota`, `just`), one
+  /// loop walks all of them instead.
   template <class G>
-    requires(!can_cooperate && drivable<first_t>)
+    requires(!stage_base<S...>::can_cooperate)
   void drive(G&& g) {
     if (ended_) return;
-    if constexpr ((lends_cursor<S> && ...)) {
-      drive_in_lock_step(g, std::index_sequence_for<S...>{});
-    } else {
-      boost::hana::at_c<0>(branches_).drive(
-          [&](auto&& v) -> bool { return drive_pull<1>(g, std::forward<decltype(v)>(v)); });
-    }
+    if constexpr ((lends_cursor<S> && ...)) drive_in_lock_step(g, std::index_sequence_for<S...>{});
+    else detail::drive_by_pulling(*this, g);
   }
 
   /// `a | zip(b, c)` is `zip(a, b, c)`: a zip on the right of `|` takes the left side as
@@ -114,23 +106,6 @@ class zip_stage {
     step<value_type> out{std::in_place, *std::move(*boost::hana::at_c<I>(held_))...};
     (boost::hana::at_c<I>(held_).reset(), ...);
     return out;
-  }
-
-  // One round of `drive`: pulls branches I.. (none can cooperate, so nothing is kept between
-  // rounds) and hands the tuple to `g`. The pulled steps live in this call chain.
-  template <std::size_t I, class G, class... Got>
-  bool drive_pull(G& g, Got&&... got) {
-    if constexpr (I == n) {
-      return g(value_type{std::forward<Got>(got)...});
-    } else {
-      auto s = boost::hana::at_c<I>(branches_).next();
-      if (!s.has_value()) {
-        end();
-        if (s.is_failure()) s.error().rethrow();
-        return false;
-      }
-      return drive_pull<I + 1>(g, std::forward<Got>(got)..., *std::move(s));
-    }
   }
 
   // `drive` over branches that all lend cursors: the positions live in locals of this loop

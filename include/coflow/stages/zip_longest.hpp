@@ -28,18 +28,15 @@ namespace coflow {
 /// Pulling follows `zip`: branches in order, a cooperate keeps the values already pulled this
 /// round, a failure is forwarded after the tuples before it and ends the stage.
 template <stage... S>
-class zip_longest_stage {
+class zip_longest_stage : public stage_base<S...> {
   static_assert(sizeof...(S) >= 2, "coflow::zip_longest: needs at least two branches");
   static constexpr std::size_t n = sizeof...(S);
 
  public:
   using value_type = std::tuple<std::optional<stored_value_t<S>>...>;
-  static constexpr bool can_cooperate = (can_cooperate_v<S> || ...);
-  static constexpr bool uses_threads = (uses_threads_v<S> || ...);
   // Besides the branches' own buffers, one round holds up to n - 1 values.
   static constexpr std::size_t buffer_bound = detail::add_bounds(detail::sum_bounds<S...>(), n - 1);
   static constexpr std::string_view stage_name = "zip_longest";
-  using upstreams = decltype(boost::hana::tuple_t<S...>);
 
   explicit zip_longest_stage(S... s) : branches_{std::move(s)...} {}
 

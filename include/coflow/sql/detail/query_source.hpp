@@ -114,7 +114,7 @@ struct chunk_factory {
 /// gives the cursor (which prepares, binds and runs the statement there). `Name::value` is the
 /// stage's name.
 template <class Open, class Row, class Name>
-class query_source {
+class query_source : public stage_base<> {
   using inner_type = threaded_stage<chunk_factory<Open>, true>;
 
  public:
@@ -123,7 +123,6 @@ class query_source {
   static constexpr bool uses_threads = true;
   static constexpr std::size_t buffer_bound = inner_type::buffer_bound;
   static constexpr std::string_view stage_name = Name::value;
-  using upstreams = decltype(boost::hana::tuple_t<>);
 
   /// The buffering a query gets unless `with` says otherwise: each chunk of rows (see
   /// `chunked_cursor`) published at once, at most 4 of them in the ring.
