@@ -82,6 +82,9 @@ class task_base : public waker::target, public std::enable_shared_from_this<task
 /// by handlers running on the executor, which the driver's rules make serial.
 template <class Executor>
 struct run_queue {
+  // The most turns one handler gives: enough to spread the reactor poll of each handler over
+  // many turns (docs/benchmarks.md), few enough that a handler posted by anyone else does not
+  // wait behind an unbounded round.
   static constexpr int turns_per_post = 1024;
   // The queue whose handler is running on this thread, or null.
   static inline thread_local run_queue* current = nullptr;
@@ -242,10 +245,7 @@ class task final : public task_base<Executor> {
   void run(waker& self) override {
     if (finished_) return;
     ++gen_;
-    if (timer_armed_) {  // woken before the timer
-      timer_armed_ = false;
-      timer_.cancel();
-    }
+    disarm_timer();  // woken before the timer
     running_ = true;
     // The task keeps no waker of its own (only its turn's), so a flow nobody can wake any
     // more is freed, not leaked.
@@ -255,40 +255,34 @@ class task final : public task_base<Executor> {
       finish();
       return;
     }
-    switch (r.kind) {
-      case coflow::detail::turn::again:
-        schedule(*this, std::move(self));
-        break;
-      case coflow::detail::turn::park:
-        if (!state_.try_idle()) schedule(*this, std::move(self));
-        break;
-      case coflow::detail::turn::sleep:
-        if (!state_.try_idle()) {
-          schedule(*this, std::move(self));
-        } else {
-          timer_armed_ = true;
-          timer_.expires_after(r.timeout);
-          timer_.async_wait([self = std::static_pointer_cast<task>(this->shared_from_this()),
-                             gen = gen_](const boost::system::error_code& ec) {
-            if (ec || self->finished_ || !self->timer_armed_ || self->gen_ != gen) return;
-            self->timer_armed_ = false;
-            self->wake();
-          });
-        }
-        break;
-      case coflow::detail::turn::finished:
-        finish();
-        break;
+    coflow::detail::on_turn_end(
+        r, state_, [&] { schedule(*this, std::move(self)); }, [&](cooperate::duration d) { sleep_for(d); },
+        [&] { finish(); });
+  }
+
+  // A timer wakes the flow after `d`, unless a wake or another turn comes first (`gen_`).
+  void sleep_for(cooperate::duration d) {
+    timer_armed_ = true;
+    timer_.expires_after(d);
+    timer_.async_wait([self = std::static_pointer_cast<task>(this->shared_from_this()),
+                       gen = gen_](const boost::system::error_code& ec) {
+      if (ec || self->finished_ || !self->timer_armed_ || self->gen_ != gen) return;
+      self->timer_armed_ = false;
+      self->wake();
+    });
+  }
+
+  void disarm_timer() {
+    if (timer_armed_) {
+      timer_armed_ = false;
+      timer_.cancel();
     }
   }
 
   void finish() {
     finished_ = true;
     state_.finish();
-    if (timer_armed_) {
-      timer_armed_ = false;
-      timer_.cancel();
-    }
+    disarm_timer();
     body_.release();
     work_.reset();
   }

@@ -95,6 +95,18 @@ class sched_core {
 /// The core whose scheduler runs on this thread (wake-ups from it skip the inbox).
 inline thread_local sched_core* running_core = nullptr;
 
+/// Marks the core whose loop runs on this thread, for as long as the loop runs.
+class running_scope {
+ public:
+  explicit running_scope(sched_core* c) noexcept : previous_{running_core} { running_core = c; }
+  running_scope(const running_scope&) = delete;
+  running_scope& operator=(const running_scope&) = delete;
+  ~running_scope() { running_core = previous_; }
+
+ private:
+  sched_core* previous_;
+};
+
 class call_task final : public sched_task {
  public:
   call_task(std::shared_ptr<sched_core> c, std::function<void()> f)
@@ -300,7 +312,12 @@ class scheduler {
   static bool later(const timer_entry& a, const timer_entry& b) noexcept {
     return a.when != b.when ? a.when > b.when : a.seq > b.seq;
   }
-  static constexpr std::size_t poll_interval = 64;  // turns between checks of the clock and the inbox
+  // Turns between checks of the clock and the inbox: a due timer or a call from another thread
+  // waits for at most this many turns, and the hot path reads neither on most turns.
+  static constexpr std::size_t poll_interval = 64;
+  // The fewest slots of a run-queue array: a scheduler of a few flows allocates once. Beyond
+  // that the arrays take twice the registry's size, so growing them is amortized.
+  static constexpr std::size_t min_queue_slots = 16;
 
   template <class S, class C, class R>
   deferred<R> start(S s, C c, bool errback_trapped) {
@@ -366,25 +383,27 @@ class scheduler {
     assert(queued_ < next_cap_);
     next_[queued_++] = t;
   }
+  std::size_t queue_slots() const noexcept { return std::max(min_queue_slots, 2 * registry_.size()); }
   [[gnu::noinline]] void grow_next() {
-    std::size_t cap = std::max<std::size_t>(16, 2 * registry_.size());
+    const std::size_t cap = queue_slots();
     std::unique_ptr<detail::sched_task*[]> bigger{new detail::sched_task*[cap]};
     std::copy_n(next_.get(), queued_, bigger.get());
     next_ = std::move(bigger);
     next_cap_ = cap;
   }
-  // The current round is over: the queued tasks become the next one.
-  void next_round() {
+  // The current round is over: the queued tasks become the next one. Returns its length.
+  std::size_t next_round() {
     std::swap(round_, next_);
     std::swap(round_cap_, next_cap_);
     pos_ = 0;
     end_ = queued_;
     queued_ = 0;
     if (next_cap_ < registry_.size()) {
-      std::size_t cap = std::max<std::size_t>(16, 2 * registry_.size());
+      const std::size_t cap = queue_slots();
       next_.reset(new detail::sched_task*[cap]);
       next_cap_ = cap;
     }
+    return end_;
   }
 
   void push_timer(clock::time_point when, std::shared_ptr<detail::sched_task> t, std::uint32_t gen) {
@@ -412,6 +431,11 @@ class scheduler {
       }
     }
     if (live_timers_ == 0) timers_.clear();  // only stale entries are left
+  }
+
+  void poll_inbox_and_timers() {
+    if (core_->attention.load(std::memory_order_acquire)) drain_inbox();
+    if (!timers_.empty()) fire_timers(clock::now());
   }
 
   void drain_inbox() {
@@ -455,11 +479,7 @@ class scheduler {
   // round) and appends to `next_`; the inbox and the clock are looked at every
   // `poll_interval` turns, between batches of turns that need no countdown of their own.
   void loop() {
-    struct current {
-      detail::sched_core* previous;
-      explicit current(detail::sched_core* c) noexcept : previous{detail::running_core} { detail::running_core = c; }
-      ~current() { detail::running_core = previous; }
-    } guard{core_.get()};
+    detail::running_scope scope{core_.get()};
     current_ = nullptr;  // in case a callback threw out of the previous run
     std::size_t pos = pos_, end = end_;
     try {
@@ -469,39 +489,19 @@ class scheduler {
         if (pos == end) [[unlikely]] {
           if (queued_ == 0 && !wait_for_work()) break;
           if (queued_ > 0) {
-            next_round();
             pos = 0;
-            end = end_;
+            end = next_round();
           }
           continue;
         }
         if (countdown == 0) [[unlikely]] {
           countdown = poll_interval;
-          if (core_->attention.load(std::memory_order_acquire)) drain_inbox();
-          if (!timers_.empty()) fire_timers(clock::now());
+          poll_inbox_and_timers();
           continue;
         }
-        const std::size_t batch = std::min(countdown, end - pos);
-        const std::size_t last = pos + batch;
-        countdown -= batch;
-        detail::sched_task* const* const round = round_.get();  // stays put during the round
-        do {
-          detail::sched_task* t = round[pos++];
-          if (t->finished) [[unlikely]] {
-            unregister(*t);
-            continue;
-          }
-          current_ = t;  // until the end of the turn: finish_task then knows t is not queued
-          detail::turn r = t->resume();
-          if (r.kind == detail::turn::again && !interrupt_) [[likely]] {
-            push_ready(t);
-            continue;
-          }
-          interrupt_ = false;
-          end_turn(*t, r);
-          if (stop_) break;  // only a turn sets it during a batch
-        } while (pos != last);
-        countdown += last - pos;  // stopped early
+        const std::size_t first = pos;
+        run_batch(pos, pos + std::min(countdown, end - pos));
+        countdown -= pos - first;
       }
     } catch (...) {
       pos_ = pos;
@@ -514,31 +514,44 @@ class scheduler {
     stop_ = interrupt_ = false;
   }
 
+  // The turns of `round_[pos, last)`, or fewer when one of them stops the loop; `pos` follows
+  // them (it is the loop's own, kept in a register: hence always inlined).
+  [[gnu::always_inline]] void run_batch(std::size_t& pos, std::size_t last) {
+    detail::sched_task* const* const round = round_.get();  // stays put during the round
+    do {
+      detail::sched_task* t = round[pos++];
+      if (t->finished) [[unlikely]] {
+        unregister(*t);
+        continue;
+      }
+      current_ = t;  // until the end of the turn: finish_task then knows t is not queued
+      detail::turn r = t->resume();
+      if (r.kind == detail::turn::again && !interrupt_) [[likely]] {
+        push_ready(t);
+        continue;
+      }
+      interrupt_ = false;
+      end_turn(*t, r);
+      if (stop_) break;  // only a turn sets it during a batch
+    } while (pos != last);
+  }
+
   // A turn that did not end with `cooperate{0}`.
   [[gnu::noinline]] void end_turn(detail::sched_task& t, detail::turn r) {
     if (t.cancel_requested) r.kind = detail::turn::finished;
-    switch (r.kind) {
-      case detail::turn::again:
-        push_ready(&t);
-        break;
-      case detail::turn::park:
-        if (!t.state.try_idle()) push_ready(&t);
-        break;
-      case detail::turn::sleep:
-        if (!t.state.try_idle()) {
-          push_ready(&t);
-        } else {
-          t.timer_armed = true;
-          ++t.gen;
-          ++live_timers_;
-          push_timer(clock::now() + r.timeout, t.shared_from_this(), t.gen);
-        }
-        break;
-      case detail::turn::finished:
-        finish_task(t);
-        current_ = nullptr;
-        break;
-    }
+    detail::on_turn_end(
+        r, t.state, [&] { push_ready(&t); }, [&](cooperate::duration d) { sleep_on_timer(t, d); },
+        [&] {
+          finish_task(t);
+          current_ = nullptr;
+        });
+  }
+
+  void sleep_on_timer(detail::sched_task& t, cooperate::duration d) {
+    t.timer_armed = true;
+    ++t.gen;
+    ++live_timers_;
+    push_timer(clock::now() + d, t.shared_from_this(), t.gen);
   }
 
   std::shared_ptr<detail::sched_core> core_;

@@ -71,6 +71,32 @@ class wake_state {
   std::atomic<std::uint32_t> s_{owned};
 };
 
+/// What every driver does at the end of a turn, through its own actions: `again()` queues the
+/// flow for another turn, `sleep(d)` arms a timer that wakes it after `d`, `finish()` ends it.
+/// A flow that parks or sleeps becomes idle first; a wake that came during the turn makes it
+/// run again instead. Always inlined: a driver reaches it at the end of its turns.
+template <class Again, class Sleep, class Finish>
+[[gnu::always_inline]] inline void on_turn_end(turn r, wake_state& state, Again&& again, Sleep&& sleep,
+                                               Finish&& finish) {
+  switch (r.kind) {
+    case turn::again:
+      again();
+      break;
+    case turn::park:
+      if (!state.try_idle()) again();
+      break;
+    case turn::sleep:
+      if (state.try_idle())
+        sleep(r.timeout);
+      else
+        again();
+      break;
+    case turn::finished:
+      finish();
+      break;
+  }
+}
+
 template <class D>
 inline constexpr bool may_hold_failure_v = std::is_same_v<D, failure>;
 template <class... A>
