@@ -18,7 +18,7 @@
 #include "coflow/detail/chrono.hpp"
 
 #if defined(__x86_64__) || defined(__i386__)
-#include <emmintrin.h>  // _mm_pause; <immintrin.h> would cost g++ ~1 s and ~100 MiB per TU
+#include <emmintrin.h>  // _mm_pause; <immintrin.h> holds every x86 intrinsic (docs/benchmarks.md)
 #endif
 // Define COFLOW_NO_MEMBARRIER to use symmetric fences (see dekker_fences) everywhere.
 #if defined(__linux__) && __has_include(<linux/membarrier.h>) && !defined(COFLOW_NO_MEMBARRIER)
@@ -47,22 +47,28 @@ inline void cpu_relax() noexcept {
 #endif
 }
 
-// How long a blocked side spins before it sleeps in the kernel. A kernel sleep and wake-up
-// costs ~15-20 us on small VMs (perf-notes.md): spinning about as long as a sleep would cost
-// catches a peer that is only briefly behind, and never wastes more than the sleep it saves.
+// How long a blocked side spins before it sleeps in the kernel: about what a kernel sleep and
+// wake-up costs (docs/benchmarks.md), so the spin catches a peer that is only briefly behind
+// and never wastes more than the sleep it saves.
 inline constexpr std::chrono::microseconds ring_spin_time{20};
+// Then a few `yield`s: a peer that was descheduled may run on this core before we sleep.
 inline constexpr int ring_spin_yields = 8;
+// The spin reads the clock once per this many pauses (a power of two, tested with a mask), so
+// it is mostly `pause`, which leaves the core to the other hardware thread.
+inline constexpr std::uint32_t ring_pauses_per_clock_read = 64;
 
 /// The waiting policy of the ring's blocking calls: `pause` for about `ring_spin_time`, then
 /// a few `yield`s; `spin()` gives false when it is time to sleep.
 class spinner {
+  static_assert(std::has_single_bit(ring_pauses_per_clock_read));
+
  public:
   bool spin() noexcept {
     if (yields_ == 0) {
       cpu_relax();
-      if ((++pauses_ & 63) != 0) return true;  // read the clock once per 64 pauses
+      if ((++pauses_ & (ring_pauses_per_clock_read - 1)) != 0) return true;
       const auto now = std::chrono::steady_clock::now();
-      if (pauses_ == 64) start_ = now;
+      if (pauses_ == ring_pauses_per_clock_read) start_ = now;
       if (now - start_ < ring_spin_time) return true;
     }
     if (yields_ == ring_spin_yields) return false;
@@ -81,8 +87,8 @@ class spinner {
 /// Each side stores, fences, then loads what the other stored; one of them must see the
 /// other's store. The publishing side runs per item, the sleeping side rarely, so the fence
 /// is made asymmetric where Linux offers `membarrier`: the publisher pays only a compiler
-/// fence, and the sleeper a process-wide barrier (a few microseconds, next to the ~15 us of
-/// the sleep itself). Elsewhere both sides use a full fence.
+/// fence, and the sleeper a process-wide barrier, one system call per sleep (its costs are in
+/// docs/benchmarks.md). Elsewhere both sides use a full fence.
 class dekker_fences {
  public:
   dekker_fences() noexcept : asymmetric_{membarrier_ready()} {}
@@ -150,9 +156,16 @@ class spsc_ring {
  public:
   using value_type = T;
 
+  /// The fewest slots: with one, the two sides could only take turns, item by item.
+  static constexpr std::size_t min_capacity = 2;
+  /// The capacity a ring built with `requested` has: a power of two, so a mask maps an index
+  /// to its slot.
+  static constexpr std::size_t capacity_for(std::size_t requested) noexcept {
+    return std::bit_ceil(requested < min_capacity ? min_capacity : requested);
+  }
+
   explicit spsc_ring(std::size_t capacity)
-      : mask_{std::bit_ceil(capacity < 2 ? std::size_t{2} : capacity) - 1},
-        slots_{std::allocator<T>{}.allocate(mask_ + 1)} {}
+      : mask_{capacity_for(capacity) - 1}, slots_{std::allocator<T>{}.allocate(mask_ + 1)} {}
 
   spsc_ring(const spsc_ring&) = delete;
   spsc_ring& operator=(const spsc_ring&) = delete;

@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <bit>
 #include <cstddef>
 #include <exception>
 #include <functional>
@@ -44,6 +43,8 @@ struct threaded_options {
   /// Start the worker when the stage is built, not on its first pull.
   bool eager = false;
 
+  // Limits on the options, so that a mistaken value cannot allocate without bound; far above
+  // the sizes that still make a hand-off cheaper.
   static constexpr std::size_t max_capacity = std::size_t{1} << 20;
   static constexpr std::size_t max_batch = std::size_t{1} << 16;
 };
@@ -175,49 +176,74 @@ void publish_ready(const std::stop_token& st, threaded_state<V>& s, It& first, s
   }
 }
 
+// Publishes one value, waiting while the ring is full; false when the flow went away.
+template <class V, class U>
+bool publish_one(const std::stop_token& st, threaded_state<V>& s, U&& v) {
+  if (!s.ring.push(std::forward<U>(v))) return false;
+  s.wake_if_parked();
+  return !st.stop_requested();
+}
+
+// A range the factory made (`R` is not a reference) is the worker's: its elements are moved
+// out. A view or a referenced range is copied from.
+template <class R>
+inline constexpr bool moves_out_v =
+    !std::is_reference_v<R> && !std::ranges::view<std::remove_cv_t<std::remove_reference_t<R>>> &&
+    !std::is_const_v<std::remove_reference_t<R>>;
+
+// A contiguous sized range is ready as a whole: it goes in batches. Items are moved from a
+// pointer to non-const, copied from a pointer to const.
+template <bool MovesOut, class V, class D>
+void publish_contiguous(const std::stop_token& st, threaded_state<V>& s, D& src, std::size_t batch) {
+  auto* first = [&] {
+    if constexpr (MovesOut)
+      return std::ranges::data(src);
+    else
+      return std::ranges::cdata(src);
+  }();
+  publish_ready(st, s, first, std::ranges::size(src), batch);
+}
+
+// Any other range: each element as soon as the range gives it.
+template <bool MovesOut, class V, class D>
+void publish_range(const std::stop_token& st, threaded_state<V>& s, D& src) {
+  auto end = std::ranges::end(src);
+  for (auto it = std::ranges::begin(src); it != end; ++it) {
+    bool more;
+    if constexpr (MovesOut)
+      more = publish_one(st, s, std::ranges::iter_move(it));
+    else
+      more = publish_one(st, s, *it);
+    if (!more) break;
+  }
+}
+
+// A `next()`-style callable: each value as soon as a call returns it, until an empty optional.
+template <class V, class N>
+void publish_calls(const std::stop_token& st, threaded_state<V>& s, N& next) {
+  for (;;) {
+    auto o = next();
+    if (!o || !publish_one(st, s, std::move(*o))) break;
+  }
+}
+
 // The worker publishes each value as soon as it has it: the next call into the source may
 // block for any time, and a value held back meanwhile would be late (or, with a source that
 // waits for the flow, never come). Values that are all ready at once (a contiguous range the
 // factory returned) go in batches of up to `batch`, with one index publication each.
 template <class V, class Factory>
 void run_worker(std::stop_token st, Factory& factory, threaded_state<V>& s, std::size_t batch) {
-  auto give = [&](auto&& v) {
-    if (!s.ring.push(std::forward<decltype(v)>(v))) return false;  // waits while full
-    s.wake_if_parked();
-    return !st.stop_requested();
-  };
   try {
     if (!st.stop_requested()) {
       decltype(auto) src = call_factory(factory, st);
       using R = decltype(src);
-      if constexpr (blocking_range<R>) {
-        // A range the factory made is ours: move its elements out. A view or a referenced
-        // range is copied from.
-        using D = std::remove_reference_t<R>;
-        constexpr bool moves_out = !std::is_reference_v<R> && !std::ranges::view<std::remove_cv_t<D>> &&
-                                   !std::is_const_v<D>;
-        if constexpr (std::ranges::contiguous_range<D> && std::ranges::sized_range<D>) {
-          // Items are moved from a pointer to non-const, copied from a pointer to const.
-          auto* first = [&] {
-            if constexpr (moves_out) return std::ranges::data(src);
-            else return std::ranges::cdata(src);
-          }();
-          publish_ready(st, s, first, std::ranges::size(src), batch);
-        } else {
-          auto end = std::ranges::end(src);
-          for (auto it = std::ranges::begin(src); it != end; ++it) {
-            bool more;
-            if constexpr (moves_out) more = give(std::ranges::iter_move(it));
-            else more = give(*it);
-            if (!more) break;
-          }
-        }
-      } else {
-        for (;;) {
-          auto o = src();
-          if (!o || !give(std::move(*o))) break;
-        }
-      }
+      using D = std::remove_reference_t<R>;
+      if constexpr (!blocking_range<R>)
+        publish_calls(st, s, src);
+      else if constexpr (std::ranges::contiguous_range<D> && std::ranges::sized_range<D>)
+        publish_contiguous<moves_out_v<R>>(st, s, src, batch);
+      else
+        publish_range<moves_out_v<R>>(st, s, src);
     }
   } catch (...) {
     s.error = std::current_exception();  // after every value given so far
@@ -277,58 +303,25 @@ class threaded_stage {
   ~threaded_stage() { stop(); }
 
   step<value_type> next() {
-    if (!state_) {
-      if (!factory_) return done;
-      try {
-        start();
-      } catch (...) {
-        factory_.reset();
-        return failure::current();
-      }
+    if (!state_) [[unlikely]] {
+      if (!factory_) return done;  // moved from
+      if (failure f = start_on_first_pull()) return f;
     }
     for (;;) {
       if constexpr (Flatten) {
-        if (in_chunk_) {
-          if (it_ != end_) {
-            step<value_type> s = take_from_chunk();
-            ++it_;
-            return s;
-          }
-          in_chunk_ = false;
-          ++pos_;
-        }
-        if (pos_ < span_.size()) {
-          it_ = std::ranges::begin(span_[pos_]);
-          end_ = std::ranges::end(span_[pos_]);
-          in_chunk_ = true;
-          continue;
-        }
+        if (in_chunk_ && it_ != end_) return take_from_chunk();
+        if (enter_next_chunk()) continue;
       } else {
         if (pos_ < span_.size()) return step<value_type>(std::move(span_[pos_++]));
       }
-      if (!span_.empty()) {
-        state_->ring.release(span_.size());  // one head publication per batch read
-        span_ = {};
-        pos_ = 0;
-      }
-      span_ = state_->ring.peek();
-      if (!span_.empty()) continue;
+      if (refill()) continue;
       if (state_->ring.closed()) {
-        span_ = state_->ring.peek();  // what was published before the close
-        if (!span_.empty()) continue;
-        if (state_->error) return failure{std::exchange(state_->error, nullptr)};
-        return done;
+        if (refill()) continue;  // what was published before the close
+        return end_of_stream();
       }
       waker w = current_waker();
-      // Pulled outside any driver (no waker to wake): come back after a short timer.
-      if (!w) return cooperate{std::chrono::microseconds{100}};
-      state_->park_with(w);
-      span_ = state_->ring.peek();  // look again after announcing the park: no lost wake-up
-      if (!span_.empty() || state_->ring.closed()) {
-        state_->unpark();
-        continue;
-      }
-      return cooperate::park();
+      if (!w) return cooperate{detached_retry};
+      if (parks(w)) return cooperate::park();
     }
   }
 
@@ -345,7 +338,7 @@ class threaded_stage {
 
   /// Items this stage may hold at once: the ring and one batch in flight.
   [[nodiscard]] std::size_t buffer_capacity() const noexcept {
-    return std::bit_ceil(opts_.capacity < 2 ? std::size_t{2} : opts_.capacity) + opts_.batch;
+    return spsc_ring<item_type>::capacity_for(opts_.capacity) + opts_.batch;
   }
 
  private:
@@ -355,9 +348,76 @@ class threaded_stage {
     return o;
   }
 
+  // Pulled outside any driver (no waker to wake), the stage asks to be pulled again after this:
+  // short, so that a value published meanwhile is not held up for long (a driver's flow
+  // parks instead, and is woken at once).
+  static constexpr auto detached_retry = std::chrono::microseconds{100};
+
+  // The first pull starts the worker; a worker that cannot be started fails the flow (an
+  // empty failure: it started). Not a call back into `next()`, which would make `next()`
+  // recursive, and the compiler would no longer inline it into the loop that pulls it.
+  failure start_on_first_pull() {
+    try {
+      start();
+    } catch (...) {
+      factory_.reset();
+      return failure::current();
+    }
+    return {};
+  }
+
+  // The next element of the chunk being flattened.
   step<value_type> take_from_chunk() {
-    if constexpr (moves_out_of_chunk()) return step<value_type>(value_type(std::ranges::iter_move(it_)));
-    else return step<value_type>(value_type(*it_));
+    step<value_type> s = [this] {
+      if constexpr (moves_out_of_chunk())
+        return step<value_type>(value_type(std::ranges::iter_move(it_)));
+      else
+        return step<value_type>(value_type(*it_));
+    }();
+    ++it_;
+    return s;
+  }
+  // Leaves the chunk that is used up and enters the next one of the batch; false when the
+  // batch is used up.
+  bool enter_next_chunk() {
+    if (in_chunk_) {
+      in_chunk_ = false;
+      ++pos_;
+    }
+    if (pos_ >= span_.size()) return false;
+    it_ = std::ranges::begin(span_[pos_]);
+    end_ = std::ranges::end(span_[pos_]);
+    in_chunk_ = true;
+    return true;
+  }
+
+  // The batch read in place is used up: frees it (one head publication per batch) and takes
+  // what is ready now. False when nothing is.
+  bool refill() {
+    if (!span_.empty()) {
+      state_->ring.release(span_.size());
+      span_ = {};
+      pos_ = 0;
+    }
+    span_ = state_->ring.peek();
+    return !span_.empty();
+  }
+
+  // The ring is closed and drained: the worker's failure, if it had one, else the end.
+  step<value_type> end_of_stream() {
+    if (state_->error) return failure{std::exchange(state_->error, nullptr)};
+    return done;
+  }
+
+  // Announces the park, then looks at the ring again: a value (or the close) published in
+  // between is seen here, so no wake-up is lost. False when there is something to read (or
+  // the end) after all, and the flow must not park.
+  bool parks(const waker& w) {
+    state_->park_with(w);
+    span_ = state_->ring.peek();
+    if (span_.empty() && !state_->ring.closed()) return true;
+    state_->unpark();
+    return false;
   }
 
   void stop() noexcept {
