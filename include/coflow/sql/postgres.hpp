@@ -147,6 +147,12 @@ inline bool still_open(PGconn* c) noexcept {
   return ready == 0;
 }
 
+/// How long giving a connection back may wait for what its statement still sends (a rejected
+/// statement's "ready" comes a little after its error): enough for a round trip to a server
+/// across a network, little enough not to hold up the end of a query. A statement still
+/// sending rows after that is not waited for: its connection is closed.
+inline constexpr std::chrono::milliseconds settle_patience{100};
+
 /// The connections to one server, which queries borrow one at a time and give back.
 class pool : public sql::detail::pool_base<PGconn*, &PQfinish> {
  public:
@@ -165,8 +171,10 @@ class pool : public sql::detail::pool_base<PGconn*, &PQfinish> {
 
   /// Takes a connection back if it can serve another statement; closes it otherwise.
   void release(PGconn* c, bool reusable) noexcept {
-    if (reusable && settles(c, std::chrono::milliseconds{100})) keep_or_close(c);
-    else close(c);
+    if (reusable && settles(c, settle_patience))
+      keep_or_close(c);
+    else
+      close(c);
   }
 
   const std::string& conninfo() const noexcept { return conninfo_; }
@@ -221,9 +229,12 @@ class interrupter {
   ~interrupter() { detach(); }
 
  private:
+  // Room for PQcancel's error text, which nobody reads: libpq's manual recommends 256 bytes.
+  static constexpr std::size_t error_text_size = 256;
+
   void send() noexcept {
-    char buf[256];
-    if (cancel_) PQcancel(cancel_, buf, sizeof buf);
+    char error_text[error_text_size];
+    if (cancel_) PQcancel(cancel_, error_text, sizeof error_text);
   }
   std::mutex mutex_;
   PGcancel* cancel_ = nullptr;
@@ -269,6 +280,10 @@ class parameters {
     else if constexpr (std::is_same_v<V, blob>) return bytea_oid;
     else return 0;  // NULL: the server infers the type
   }
+  // Room for any number `std::to_chars` writes in its shortest form (a 64-bit integer takes
+  // 20 characters, a double 24).
+  static constexpr std::size_t max_number_chars = 64;
+
   template <class V>
   void add(const V& v) {
     if constexpr (sql::detail::is_optional_v<V>) {
@@ -279,7 +294,7 @@ class parameters {
     } else if constexpr (std::is_same_v<V, bool>) {
       push_text(bool_oid, v ? "true" : "false");
     } else if constexpr (std::is_arithmetic_v<V>) {
-      char buf[64];
+      char buf[max_number_chars];
       auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
       push_text(oid_of<V>(), std::string(buf, end));
     } else if constexpr (std::is_same_v<V, std::string>) {
@@ -362,6 +377,42 @@ inline std::byte hex_nibble(char c, bool& ok) noexcept {
   return std::byte{0};
 }
 
+/// Reads bytea in text form, hex (the server's default bytea_output): `\x` and two digits a
+/// byte. False when the text is not that.
+inline bool parse_bytea(std::string_view text, blob& out) {
+  constexpr std::string_view prefix = "\\x";
+  bool ok = text.starts_with(prefix) && text.size() % 2 == 0;
+  out.reserve(text.size() / 2);
+  for (std::size_t k = prefix.size(); ok && k < text.size(); k += 2)
+    out.push_back((hex_nibble(text[k], ok) << 4) | hex_nibble(text[k + 1], ok));
+  return ok;
+}
+
+/// Reads a column's text as a `T` into `out`; false when it does not fit.
+template <class T>
+bool parse_text(std::string_view text, T& out) {
+  if constexpr (std::is_same_v<T, bool>) {
+    if (text != "t" && text != "f") return false;
+    out = text == "t";
+    return true;
+  } else if constexpr (std::is_integral_v<T>) {
+    std::int64_t v = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (ec != std::errc{} || end != text.data() + text.size() || !sql::detail::fits<T>(v)) return false;
+    out = static_cast<T>(v);
+    return true;
+  } else if constexpr (std::is_floating_point_v<T>) {
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+    return ec == std::errc{} && end == text.data() + text.size();
+  } else if constexpr (std::is_same_v<T, std::string>) {
+    out.assign(text);
+    return true;
+  } else {
+    static_assert(std::is_same_v<T, blob>);
+    return parse_bytea(text, out);
+  }
+}
+
 /// Reads column `i` of the single row of `r` (text format) as a `T`.
 template <class T>
 T read_column(const PGresult* r, const std::string& sql, int i) {
@@ -374,39 +425,13 @@ T read_column(const PGresult* r, const std::string& sql, int i) {
                       "is NULL, but the row declares " + sql::detail::column_type_name<T>() +
                           " (declare std::optional<" + sql::detail::column_type_name<T>() +
                           "> to accept NULL)");
-    const char* p = PQgetvalue(r, 0, i);
-    const auto n = static_cast<std::size_t>(PQgetlength(r, 0, i));
-    auto bad = [&]() {
+    const std::string_view text{PQgetvalue(r, 0, i), static_cast<std::size_t>(PQgetlength(r, 0, i))};
+    T v{};
+    if (!parse_text(text, v)) [[unlikely]]
       column_error<T>(r, sql, i,
-                      "holds \"" + std::string(p, n) + "\", which does not fit the declared " +
+                      "holds \"" + std::string(text) + "\", which does not fit the declared " +
                           sql::detail::column_type_name<T>());
-    };
-    if constexpr (std::is_same_v<T, bool>) {
-      if (n != 1 || (*p != 't' && *p != 'f')) bad();
-      return *p == 't';
-    } else if constexpr (std::is_integral_v<T>) {
-      std::int64_t v = 0;
-      auto [end, ec] = std::from_chars(p, p + n, v);
-      if (ec != std::errc{} || end != p + n || !sql::detail::fits<T>(v)) [[unlikely]] bad();
-      return static_cast<T>(v);
-    } else if constexpr (std::is_floating_point_v<T>) {
-      T v{};
-      auto [end, ec] = std::from_chars(p, p + n, v);
-      if (ec != std::errc{} || end != p + n) [[unlikely]] bad();
-      return v;
-    } else if constexpr (std::is_same_v<T, std::string>) {
-      return std::string(p, n);
-    } else {
-      static_assert(std::is_same_v<T, blob>);
-      // bytea in text form is hex: "\x0a1b..." (the server's default bytea_output).
-      bool ok = n >= 2 && p[0] == '\\' && p[1] == 'x' && n % 2 == 0;
-      blob out;
-      out.reserve(n / 2);
-      for (std::size_t k = 2; ok && k < n; k += 2)
-        out.push_back((hex_nibble(p[k], ok) << 4) | hex_nibble(p[k + 1], ok));
-      if (!ok) bad();
-      return out;
-    }
+    return v;
   }
 }
 
@@ -490,6 +515,10 @@ class cursor {
   }
 
  private:
+  // The longest a wait for the server goes without a look at the stop token: how late, at
+  // worst, a dropped query whose cancel the server ignored stops waiting.
+  static constexpr std::chrono::milliseconds stop_check_interval{50};
+
   // Waits until a result can be read without blocking; false if the query was dropped
   // meanwhile. The cancel sent by the stop callback normally ends the wait at once (the server
   // answers with an error); the poll timeout covers a cancel the server ignored because it
@@ -499,7 +528,8 @@ class cursor {
     while (PQisBusy(c)) {
       if (stop_.stop_requested()) return false;
       pollfd p{PQsocket(c), POLLIN, 0};
-      if (::poll(&p, 1, 50) < 0 && errno != EINTR) fail("cannot wait for the server", nullptr);
+      if (::poll(&p, 1, static_cast<int>(stop_check_interval.count())) < 0 && errno != EINTR)
+        fail("cannot wait for the server", nullptr);
       if (!PQconsumeInput(c)) fail("the connection failed", nullptr);
     }
     return !stop_.stop_requested();

@@ -44,7 +44,8 @@ struct options {
   /// Connections kept open for reuse once their query ended (at least one stays open, so a
   /// shared-cache in-memory database lives as long as the `database`).
   std::size_t max_idle = 4;
-  /// How long a statement waits for another connection's lock before failing with SQLITE_BUSY.
+  /// How long a statement waits for another connection's lock before failing with SQLITE_BUSY
+  /// (by default a second: room for another connection's short write to finish).
   std::chrono::milliseconds busy_timeout{1000};
   /// NOMUTEX: a connection is only ever used by the one query (one thread) that holds it, so
   /// SQLite's per-call connection mutex would be pure cost (several calls per row).
@@ -143,10 +144,11 @@ class statement {
   /// A stop request on `st` (the query was dropped) interrupts a statement being stepped.
   statement(std::shared_ptr<pool> p, std::string sql, std::stop_token st = {})
       : sql_{std::move(sql)}, lease_{std::move(p)}, stop_{std::move(st)} {
-    // SQLite polls the handler every 1000 VM instructions: a dropped query stops a long
+    // SQLite polls the handler while it runs the statement: a dropped query stops a long
     // statement without any call from another thread (an sqlite3_interrupt could arrive
     // before the first step and be forgotten, or after the connection went back to the pool).
-    if (stop_.stop_possible()) sqlite3_progress_handler(lease_.get(), 1000, &stop_requested, &stop_);
+    if (stop_.stop_possible())
+      sqlite3_progress_handler(lease_.get(), stop_check_interval, &stop_requested, &stop_);
     const char* tail = nullptr;
     int rc = sqlite3_prepare_v2(lease_.get(), sql_.data(), static_cast<int>(sql_.size()), &stmt_, &tail);
     if (rc != SQLITE_OK) fail("cannot prepare the statement", rc);
@@ -222,6 +224,10 @@ class statement {
     }
     if (rc != SQLITE_OK) fail("cannot bind parameter " + std::to_string(i), rc);
   }
+
+  // VM instructions between two looks at the stop token: often enough that a dropped query
+  // stops soon, rarely enough that the look costs nothing next to the statement's own work.
+  static constexpr int stop_check_interval = 1000;
 
   static int stop_requested(void* st) noexcept { return static_cast<std::stop_token*>(st)->stop_requested() ? 1 : 0; }
 
