@@ -224,6 +224,9 @@ struct sink_run {
   std::shared_ptr<std::vector<std::string>> log = nullptr;
   [[nodiscard]] std::string seen() const { return log ? " after " + join(*log) : ""; }
 };
+// Clang 16 deduces no aggregate's template arguments by itself.
+template <class K>
+sink_run(K, std::shared_ptr<std::vector<std::string>>) -> sink_run<K>;
 
 inline auto record_sink(std::size_t limit) {
   return [limit] {

@@ -7,9 +7,10 @@
 #include <type_traits>
 #include <utility>
 
-#include "coflow/control/blocking_wait.hpp"
+#include "coflow/core/blocking_wait.hpp"
 #include "coflow/core/pipe.hpp"
 #include "coflow/core/stage.hpp"
+#include "coflow/sources/from.hpp"
 
 namespace coflow {
 
@@ -44,9 +45,7 @@ class blocking_range {
       return *this;
     }
     void operator++(int) { ++*this; }
-    friend bool operator==(const iterator& it, std::default_sentinel_t) noexcept {
-      return it.at_end();
-    }
+    friend bool operator==(const iterator& it, std::default_sentinel_t) noexcept { return it.at_end(); }
 
    private:
     friend blocking_range;
@@ -69,8 +68,10 @@ class blocking_range {
   void advance() {
     current_.reset();
     step<value> st = puller_.pull(stage_);
-    if (st.has_value()) current_.emplace(std::move(st));
-    else if (st.is_failure()) st.error().rethrow();
+    if (st.has_value())
+      current_.emplace(std::move(st));
+    else if (st.is_failure())
+      st.error().rethrow();
   }
 
   S stage_;

@@ -5,10 +5,10 @@
 #include <type_traits>
 #include <utility>
 
+#include "coflow/core/as_stage.hpp"
 #include "coflow/core/stage.hpp"
 #include "coflow/detail/diagnostic.hpp"
 #include "coflow/detail/type_name.hpp"
-#include "coflow/sources/from.hpp"
 
 namespace coflow {
 
@@ -57,8 +57,7 @@ class closure : public closure_base<closure<Fn, Args...>> {
   template <class S>
   constexpr auto operator()(S&& s) && {
     return std::apply(
-        [&](Args&... a) { return Fn::apply(detail::as_stage(std::forward<S>(s)), std::move(a)...); },
-        args_);
+        [&](Args&... a) { return Fn::apply(detail::as_stage(std::forward<S>(s)), std::move(a)...); }, args_);
   }
   template <class S>
   constexpr auto operator()(S&& s) const& {

@@ -33,6 +33,7 @@
 #include "coflow/scheduling/deferred.hpp"
 #include "coflow/scheduling/spawn.hpp"
 #include "coflow/sinks/sink.hpp"
+#include "coflow/sources/from.hpp"
 
 /// The Boost.Asio driver: the same flows and deferreds as `coflow::scheduler`, with Asio as
 /// the event loop. The flows ready to run wait in a run queue per executor, which one posted
@@ -54,8 +55,10 @@ namespace detail {
 
 template <class Ctx>
 auto executor_of(Ctx& ctx) {
-  if constexpr (requires { ctx.get_executor(); }) return ctx.get_executor();
-  else return ctx;
+  if constexpr (requires { ctx.get_executor(); })
+    return ctx.get_executor();
+  else
+    return ctx;
 }
 
 template <class Executor>
@@ -237,8 +240,10 @@ class task final : public task_base<Executor> {
 
   void cancel() {
     if (finished_) return;
-    if (running_) cancel_requested_ = true;
-    else finish();
+    if (running_)
+      cancel_requested_ = true;
+    else
+      finish();
   }
 
  private:
@@ -287,8 +292,8 @@ class task final : public task_base<Executor> {
     work_.reset();
   }
 
-  boost::asio::basic_waitable_timer<std::chrono::steady_clock, boost::asio::wait_traits<std::chrono::steady_clock>,
-                                    Executor>
+  boost::asio::basic_waitable_timer<std::chrono::steady_clock,
+                                    boost::asio::wait_traits<std::chrono::steady_clock>, Executor>
       timer_;
   boost::asio::executor_work_guard<Executor> work_;
   coflow::detail::flow_body<S, C, R> body_;
@@ -329,7 +334,8 @@ struct call_state {
 template <class Ctx, class X>
 auto spawn(Ctx&& ctx, X&& flow, spawn_options options = {}) {
   if constexpr (!coflow::detail::stage_like<X>) {
-    static_assert(coflow::detail::always_false<X>, "coflow::asio::spawn: the flow is neither a stage nor a range");
+    static_assert(coflow::detail::always_false<X>,
+                  "coflow::asio::spawn: the flow is neither a stage nor a range");
     return coflow::detail::ill_formed{};
   } else {
     using S = coflow::detail::as_stage_t<X>;
@@ -345,7 +351,8 @@ template <class Ctx, class X, class K>
   requires sink<K>
 auto spawn(Ctx&& ctx, X&& flow, K&& k) {
   if constexpr (!coflow::detail::stage_like<X>) {
-    static_assert(coflow::detail::always_false<X>, "coflow::asio::spawn: the flow is neither a stage nor a range");
+    static_assert(coflow::detail::always_false<X>,
+                  "coflow::asio::spawn: the flow is neither a stage nor a range");
     return coflow::detail::ill_formed{};
   } else {
     using S = coflow::detail::as_stage_t<X>;
@@ -374,7 +381,8 @@ auto async_run(Ctx&& ctx, X&& flow, Token&& token) {
     return boost::asio::async_initiate<Token, void(std::exception_ptr, R)>(
         [ex](auto handler, auto&& s) {
           using H = decltype(handler);
-          using work_t = boost::asio::executor_work_guard<boost::asio::associated_executor_t<H, decltype(ex)>>;
+          using work_t =
+              boost::asio::executor_work_guard<boost::asio::associated_executor_t<H, decltype(ex)>>;
           deferred<R> d = asio::spawn(ex, S(std::move(s)));
           auto h = std::make_shared<H>(std::move(handler));
           auto work = std::make_shared<work_t>(boost::asio::get_associated_executor(*h, ex));
@@ -383,7 +391,7 @@ auto async_run(Ctx&& ctx, X&& flow, Token&& token) {
             R v = r.succeeded() ? r.value() : R{};
             // The handler runs on its own executor, as Asio's rules ask.
             boost::asio::dispatch(work->get_executor(),
-                                  [h, e, v = std::move(v)]() mutable { std::move(*h)(e, std::move(v)); });
+                                  [h, e, v = std::move(v)]() mutable { std::move (*h)(e, std::move(v)); });
             work->reset();
           });
         },

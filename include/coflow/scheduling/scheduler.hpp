@@ -22,6 +22,7 @@
 #include "coflow/scheduling/deferred.hpp"
 #include "coflow/scheduling/spawn.hpp"
 #include "coflow/sinks/sink.hpp"
+#include "coflow/sources/from.hpp"
 
 namespace coflow {
 
@@ -49,12 +50,12 @@ class sched_task : public waker::target, public std::enable_shared_from_this<sch
 
   wake_state state;
   std::shared_ptr<sched_core> core;
-  waker self;  // installed around each pull; dropped when the task finishes (breaks the cycle)
-  std::uint32_t gen = 0;             // bumped at every timer sleep: tells stale entries apart
-  std::size_t index = 0;             // position in the scheduler's registry
-  bool is_call;                      // a `call_later` entry, not a flow
-  bool timer_armed = false;          // a live timer entry refers to this task
-  bool cancel_requested = false;     // cancelled from inside its own turn
+  waker self;                // installed around each pull; dropped when the task finishes (breaks the cycle)
+  std::uint32_t gen = 0;     // bumped at every timer sleep: tells stale entries apart
+  std::size_t index = 0;     // position in the scheduler's registry
+  bool is_call;              // a `call_later` entry, not a flow
+  bool timer_armed = false;  // a live timer entry refers to this task
+  bool cancel_requested = false;  // cancelled from inside its own turn
   bool finished = false;
 };
 
@@ -286,8 +287,10 @@ class scheduler {
 
   /// Makes `run()` return after the current turn; safe from any thread. Flows stay.
   void stop() {
-    if (detail::running_core == core_.get()) stop_ = interrupt_ = true;
-    else core_->post_call([this] { stop_ = interrupt_ = true; });
+    if (detail::running_core == core_.get())
+      stop_ = interrupt_ = true;
+    else
+      core_->post_call([this] { stop_ = interrupt_ = true; });
   }
 
   /// Flows spawned and not finished (running, queued, sleeping or parked).
@@ -322,7 +325,8 @@ class scheduler {
   template <class S, class C, class R>
   deferred<R> start(S s, C c, bool errback_trapped) {
     deferred<R> d;
-    auto t = std::make_shared<detail::flow_task<S, C, R>>(core_, std::move(s), std::move(c), d, errback_trapped);
+    auto t =
+        std::make_shared<detail::flow_task<S, C, R>>(core_, std::move(s), std::move(c), d, errback_trapped);
     t->self = waker{std::shared_ptr<waker::target>(t)};
     d.set_canceller([w = std::weak_ptr<detail::sched_task>(t), this](const deferred<R>&) {
       if (auto task = w.lock()) cancel_task(*task);
@@ -335,8 +339,10 @@ class scheduler {
 
   void cancel_task(detail::sched_task& t) {
     if (t.finished) return;
-    if (&t == current_) t.cancel_requested = interrupt_ = true;
-    else finish_task(t);
+    if (&t == current_)
+      t.cancel_requested = interrupt_ = true;
+    else
+      finish_task(t);
   }
 
   // May free `t` (unless the caller holds it): the registry owns the flows.
@@ -377,7 +383,8 @@ class scheduler {
   void enroll(std::shared_ptr<detail::sched_task> t) {
     t->index = registry_.size();
     registry_.push_back(std::move(t));
-    if (registry_.size() > next_cap_) [[unlikely]] grow_next();
+    if (registry_.size() > next_cap_) [[unlikely]]
+      grow_next();
   }
   void push_ready(detail::sched_task* t) noexcept {
     assert(queued_ < next_cap_);
@@ -469,8 +476,10 @@ class scheduler {
       if (!core_->calls.empty() || !core_->woken.empty()) continue;
       if (live_flows_ == 0 && live_timers_ == 0) return false;
       core_->sleeping = true;
-      if (live_timers_ > 0 && !timers_.empty()) core_->cv.wait_until(lock, timers_.front().when);
-      else core_->cv.wait(lock);
+      if (live_timers_ > 0 && !timers_.empty())
+        core_->cv.wait_until(lock, timers_.front().when);
+      else
+        core_->cv.wait(lock);
       core_->sleeping = false;
     }
   }
@@ -562,8 +571,8 @@ class scheduler {
   std::uint64_t seq_ = 0;
   std::size_t live_timers_ = 0;  // call_later entries pending + flows asleep on a timer
   std::vector<std::shared_ptr<detail::sched_task>> registry_;  // owns the flows
-  std::size_t live_flows_ = 0;                                  // unfinished ones
-  detail::sched_task* current_ = nullptr;  // the task whose turn it is
+  std::size_t live_flows_ = 0;                                 // unfinished ones
+  detail::sched_task* current_ = nullptr;                      // the task whose turn it is
   bool stop_ = false;
   bool interrupt_ = false;  // `stop_` or `cancel_requested` was set: a turn takes the slow path
 };

@@ -15,6 +15,7 @@
 #include "coflow/core/waker.hpp"
 #include "coflow/scheduling/deferred.hpp"
 #include "coflow/sinks/sink.hpp"
+#include "coflow/sources/from.hpp"
 
 namespace coflow {
 
@@ -106,9 +107,12 @@ inline constexpr bool may_hold_failure_v<std::variant<A...>> = (std::is_same_v<A
 template <class V>
 const failure* trapped_failure(const V& v) noexcept {
   using D = std::remove_cvref_t<V>;
-  if constexpr (std::is_same_v<D, failure>) return &v;
-  else if constexpr (may_hold_failure_v<D>) return std::get_if<failure>(&v);
-  else return nullptr;
+  if constexpr (std::is_same_v<D, failure>)
+    return &v;
+  else if constexpr (may_hold_failure_v<D>)
+    return std::get_if<failure>(&v);
+  else
+    return nullptr;
 }
 
 /// The consumer behind `spawn(flow, options)`: every value, or the first one.
@@ -133,7 +137,10 @@ class flow_body {
   static constexpr int values_per_turn = 64;
 
   flow_body(S s, C c, deferred<R> d, bool errback_trapped)
-      : stage_{std::move(s)}, consumer_{std::move(c)}, result_{std::move(d)}, errback_trapped_{errback_trapped} {}
+      : stage_{std::move(s)},
+        consumer_{std::move(c)},
+        result_{std::move(d)},
+        errback_trapped_{errback_trapped} {}
 
   [[nodiscard]] const deferred<R>& result() const noexcept { return result_; }
   [[nodiscard]] bool alive() const noexcept { return stage_.has_value(); }

@@ -4,17 +4,18 @@
 #include <type_traits>
 #include <utility>
 
-#include "coflow/control/blocking_wait.hpp"
+#include "coflow/core/blocking_wait.hpp"
 #include "coflow/core/pipe.hpp"
 #include "coflow/core/stage.hpp"
 #include "coflow/detail/diagnostic.hpp"
+#include "coflow/sources/from.hpp"
 
 namespace coflow {
 
 /// A sink is an object with `consumer<T>()`, giving a consumer with `bool push(v)` (false:
 /// "I need no more") and `result()`; a sink that cannot accept T fails one `static_assert`
-/// there and gives `detail::ill_formed` instead, so nothing further is instantiated. Sinks are how a flow ends: `src | sink` runs the flow
-/// on this thread; `scheduler.spawn(src, sink)` runs it on a scheduler.
+/// there and gives `detail::ill_formed` instead, so nothing further is instantiated. Sinks are how a flow
+/// ends: `src | sink` runs the flow on this thread; `scheduler.spawn(src, sink)` runs it on a scheduler.
 template <class X>
 concept sink = requires { typename std::remove_cvref_t<X>::sink_tag; };
 

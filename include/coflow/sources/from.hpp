@@ -1,4 +1,5 @@
-// coflow/sources/from.hpp - a stage over a range, a container or anything with a `from` hook.
+// coflow/sources/from.hpp - a stage over a range, a container or anything with a `from` hook
+// (`from` is declared in coflow/core/as_stage.hpp, so that `|` can wrap ranges).
 #pragma once
 
 #include <exception>
@@ -12,6 +13,7 @@
 
 #include <range/v3/range_fwd.hpp>
 
+#include "coflow/core/as_stage.hpp"
 #include "coflow/core/stage.hpp"
 #include "coflow/detail/diagnostic.hpp"
 #include "coflow/detail/ranges.hpp"
@@ -21,10 +23,6 @@
 namespace coflow {
 
 namespace detail {
-template <class T>
-concept string_like = std::is_convertible_v<const std::remove_cvref_t<T>&, std::string_view> &&
-                      !std::is_same_v<std::remove_cvref_t<T>, std::nullptr_t>;
-
 // A range-v3 view (`v | ranges::views::filter(p)`) is not a std view, but like one it refers to
 // elements it does not own: they must never be moved out of it.
 template <class R>
@@ -89,8 +87,10 @@ class range_source : public cursor_source<range_source<R, Owned>> {
     return static_cast<std::ptrdiff_t>(end_ - c.it);
   }
   decltype(auto) read(cursor& c) {
-    if constexpr (moves_out) return std::ranges::iter_move(c.it);
-    else return *c.it;
+    if constexpr (moves_out)
+      return std::ranges::iter_move(c.it);
+    else
+      return *c.it;
   }
   static void advance(cursor& c) {
     ++c.it;
@@ -103,8 +103,10 @@ class range_source : public cursor_source<range_source<R, Owned>> {
 
  private:
   R& range() noexcept {
-    if constexpr (Owned) return r_;
-    else return *r_;
+    if constexpr (Owned)
+      return r_;
+    else
+      return *r_;
   }
   void start() {
     if (!started_) [[unlikely]] {
@@ -121,62 +123,31 @@ class range_source : public cursor_source<range_source<R, Owned>> {
   bool started_ = false;
 };
 
-/// Customization point: a type is made a stage by `from(x)` through an ADL-found
-/// `coflow_from(x)` (deferreds use it).
-template <class T>
-concept has_from_hook = requires(T&& t) { coflow_from(std::forward<T>(t)); };
-
-struct from_fn {
-  /// `from(lvalue_range)` refers to the range (keep it alive while the flow runs);
-  /// `from(rvalue_range)` owns it. A string is one value, not a range of characters.
-  ///
-  ///     std::vector v{1, 2, 3};
-  ///     auto a = coflow::from(v);             // refers to v, gives int&
-  ///     auto b = coflow::from(std::move(v));  // owns the vector, gives int
-  template <class X>
-  constexpr auto operator()(X&& x) const {
-    using D = std::remove_cvref_t<X>;
-    if constexpr (stage<D>) {
-      return D(std::forward<X>(x));
-    } else if constexpr (has_from_hook<X>) {
-      return coflow_from(std::forward<X>(x));
-    } else if constexpr (detail::string_like<X>) {
-      return just(std::forward<X>(x));
-    } else if constexpr (std::ranges::input_range<std::remove_reference_t<X>>) {
-      if constexpr (std::is_lvalue_reference_v<X> && !std::ranges::view<D>)
-        return range_source<std::remove_reference_t<X>, false>{x};
-      else
-        return range_source<D, true>{D(std::forward<X>(x))};
-    } else {
-      static_assert(detail::always_false<X>,
-                    "coflow::from: the argument is not a range, a container, a string or a "
-                    "deferred; use coflow::just(x) for a single value");
-      return detail::ill_formed{};
-    }
-  }
-
-  /// `from({1, 2, 3})`: the list is copied, since it dies at the end of the expression.
-  template <class T>
-  constexpr auto operator()(std::initializer_list<T> list) const {
-    return range_source<std::vector<T>, true>{std::vector<T>(list)};
-  }
-};
-
-inline constexpr from_fn from{};
-
-namespace detail {
-/// What may stand left of a `|` or in `zip(...)`: a stage, or something `from` accepts.
 template <class X>
-concept stage_like = stage<std::remove_cvref_t<X>> || has_from_hook<X> || string_like<X> ||
-                     std::ranges::input_range<std::remove_reference_t<X>>;
-
-template <class X>
-constexpr decltype(auto) as_stage(X&& x) {
-  if constexpr (stage<std::remove_cvref_t<X>>) return std::forward<X>(x);
-  else return from(std::forward<X>(x));
+constexpr auto from_fn::operator()(X&& x) const {
+  using D = std::remove_cvref_t<X>;
+  if constexpr (stage<D>) {
+    return D(std::forward<X>(x));
+  } else if constexpr (has_from_hook<X>) {
+    return coflow_from(std::forward<X>(x));
+  } else if constexpr (detail::string_like<X>) {
+    return just(std::forward<X>(x));
+  } else if constexpr (std::ranges::input_range<std::remove_reference_t<X>>) {
+    if constexpr (std::is_lvalue_reference_v<X> && !std::ranges::view<D>)
+      return range_source<std::remove_reference_t<X>, false>{x};
+    else
+      return range_source<D, true>{D(std::forward<X>(x))};
+  } else {
+    static_assert(detail::always_false<X>,
+                  "coflow::from: the argument is not a range, a container, a string or a "
+                  "deferred; use coflow::just(x) for a single value");
+    return detail::ill_formed{};
+  }
 }
-template <class X>
-using as_stage_t = std::remove_cvref_t<decltype(as_stage(std::declval<X>()))>;
-}  // namespace detail
+
+template <class T>
+constexpr auto from_fn::operator()(std::initializer_list<T> list) const {
+  return range_source<std::vector<T>, true>{std::vector<T>(list)};
+}
 
 }  // namespace coflow

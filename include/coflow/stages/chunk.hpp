@@ -12,8 +12,9 @@
 
 #include "coflow/core/pipe.hpp"
 #include "coflow/core/stage.hpp"
-#include "coflow/stages/adaptor.hpp"
 #include "coflow/detail/diagnostic.hpp"
+#include "coflow/sources/from.hpp"
+#include "coflow/stages/adaptor.hpp"
 
 namespace coflow {
 

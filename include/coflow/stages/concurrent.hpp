@@ -10,6 +10,7 @@
 #include "coflow/core/pipe.hpp"
 #include "coflow/core/stage.hpp"
 #include "coflow/detail/diagnostic.hpp"
+#include "coflow/sources/from.hpp"
 #include "coflow/stages/merge.hpp"
 
 namespace coflow {

@@ -9,6 +9,7 @@
 
 #include "coflow/core/pipe.hpp"
 #include "coflow/core/stage.hpp"
+#include "coflow/sources/from.hpp"
 #include "coflow/stages/adaptor.hpp"
 
 namespace coflow {

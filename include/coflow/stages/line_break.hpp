@@ -12,6 +12,7 @@
 #include "coflow/core/pipe.hpp"
 #include "coflow/core/stage.hpp"
 #include "coflow/detail/diagnostic.hpp"
+#include "coflow/sources/from.hpp"
 
 namespace coflow {
 
@@ -95,20 +96,20 @@ class line_break_stage : public stage_base<S> {
     std::size_t left = text_.size() - start_;
     if (left == 0) return done;
     if (trailer_) return text_.substr(start_);
-    return failure::make(std::runtime_error(
-        "coflow::line_break: the text ends with " + std::to_string(left) + " bytes without a line break (line " +
-        std::to_string(line_ + 1) + "); pass trailer = true to accept a last line without one"));
+    return failure::make(std::runtime_error("coflow::line_break: the text ends with " + std::to_string(left) +
+                                            " bytes without a line break (line " + std::to_string(line_ + 1) +
+                                            "); pass trailer = true to accept a last line without one"));
   }
 
   S up_;
   char delim_;
   std::size_t max_len_;
   bool trailer_;
-  std::string text_;       // the unfinished line, then the rest of the chunk being cut
-  std::size_t start_ = 0;  // where the next line begins in text_
+  std::string text_;             // the unfinished line, then the rest of the chunk being cut
+  std::size_t start_ = 0;        // where the next line begins in text_
   std::size_t searched_to_ = 0;  // text_ before this holds no delimiter after start_
   std::size_t searched_ = 0;     // bytes_searched()
-  std::size_t line_ = 0;   // lines given so far
+  std::size_t line_ = 0;         // lines given so far
   bool ended_ = false;
 };
 
@@ -129,7 +130,8 @@ struct line_break_fn {
     }
   }
 
-  constexpr auto operator()(char delim = '\n', std::size_t max_len = default_max_len, bool trailer = false) const {
+  constexpr auto operator()(char delim = '\n', std::size_t max_len = default_max_len,
+                            bool trailer = false) const {
     return make_closure<line_break_fn>(delim, max_len, trailer);
   }
 };

@@ -1,15 +1,18 @@
-// coflow/stages/map.hpp - apply a function to every value.
+// coflow/stages/map.hpp - apply a function to every value; `map(f, a, b, ...)` over a zip.
 #pragma once
 
 #include <concepts>
 #include <functional>
 #include <string_view>
+#include <tuple>
 #include <type_traits>
 #include <utility>
 
 #include "coflow/core/pipe.hpp"
 #include "coflow/core/stage.hpp"
+#include "coflow/sources/from.hpp"
 #include "coflow/stages/adaptor.hpp"
+#include "coflow/stages/zip.hpp"
 
 namespace coflow {
 
@@ -63,16 +66,57 @@ struct map_fn {
     return make_closure<map_fn>(std::move(f));
   }
 
-  /// `map(f, a, b, ...)`: `f` over the stages zipped; defined in coflow/stages/zip.hpp.
+  /// `map(f, a, b, ...)`: `f` over the stages zipped (defined below).
   template <class F, class A, class... B>
   constexpr auto operator()(F f, A&& a, B&&... b) const;
 };
 
-/// `src | coflow::map(f)`: `f(v)` for every value `v`. `map(f, a, b, ...)` (in
-/// coflow/stages/zip.hpp) maps over several stages in step.
+/// `src | coflow::map(f)`: `f(v)` for every value `v`. `map(f, a, b, ...)` maps over several
+/// stages in step.
 inline constexpr map_fn map{};
 
-}  // namespace coflow
+namespace detail {
+/// Calls `f` with a zipped tuple's elements.
+template <class F>
+struct apply_to {
+  F f;
+  template <class Tuple>
+  constexpr decltype(auto) operator()(Tuple&& t) {
+    return std::apply(f, std::forward<Tuple>(t));
+  }
+};
+}  // namespace detail
 
-// The n-ary map is built on zip; zip.hpp includes this header first, so the cycle is harmless.
-#include "coflow/stages/zip.hpp"
+/// `map(f, a, b, ...)`: `f(va, vb, ...)` over the stages zipped (Twisted's `Map(f, a, b)`);
+/// `map(f, a)` is `a | map(f)`.
+///
+///     auto sums = coflow::map(std::plus<>{}, std::vector{1, 2}, std::vector{10, 20});  // 11 22
+template <class F, class A, class... B>
+constexpr auto map_fn::operator()(F f, A&& a, B&&... b) const {
+  if constexpr (!(detail::stage_like<A> && (detail::stage_like<B> && ...))) {
+    static_assert(detail::always_false<A>,
+                  "coflow::map: an argument after the function is neither a stage nor a range");
+    return detail::ill_formed{};
+  } else if constexpr (sizeof...(B) == 0) {
+    return map_fn::apply(detail::as_stage(std::forward<A>(a)), std::move(f));
+  } else {
+    using Z = zip_stage<detail::as_stage_t<A>, detail::as_stage_t<B>...>;
+    if constexpr (!std::invocable<F&, value_t<detail::as_stage_t<A>>, value_t<detail::as_stage_t<B>>...>) {
+      static_assert(detail::always_false<F>,
+                    "coflow::map: the function cannot be called with the zipped value types");
+      return detail::ill_formed{};
+    } else if constexpr (std::is_void_v<std::invoke_result_t<F&, value_t<detail::as_stage_t<A>>,
+                                                             value_t<detail::as_stage_t<B>>...>>) {
+      static_assert(detail::always_false<F>,
+                    "coflow::map: the function returns void; a map must give a value (use "
+                    "for_each to consume values)");
+      return detail::ill_formed{};
+    } else {
+      return map_stage<Z, detail::apply_to<F>>{
+          Z{detail::as_stage(std::forward<A>(a)), detail::as_stage(std::forward<B>(b))...},
+          detail::apply_to<F>{std::move(f)}};
+    }
+  }
+}
+
+}  // namespace coflow

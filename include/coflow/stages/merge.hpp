@@ -21,6 +21,7 @@
 #include "coflow/core/pipe.hpp"
 #include "coflow/core/stage.hpp"
 #include "coflow/detail/diagnostic.hpp"
+#include "coflow/sources/from.hpp"
 
 namespace coflow {
 
@@ -117,9 +118,8 @@ constexpr auto distinct_value_types() {
 template <class... Ss>
 struct merge_value {
   static constexpr auto distinct = distinct_value_types<Ss...>();
-  using type = typename decltype(hana::if_(
-      hana::length(distinct) == hana::size_c<1>, hana::at_c<0>(distinct),
-      hana::unpack(distinct, hana::template_<std::variant>)))::type;
+  using type = typename decltype(hana::if_(hana::length(distinct) == hana::size_c<1>, hana::at_c<0>(distinct),
+                                           hana::unpack(distinct, hana::template_<std::variant>)))::type;
 };
 // Branches that all give exactly the same type (references included) keep it.
 template <class S, class... Ss>
@@ -145,9 +145,8 @@ struct merge_wrap {
 template <class... B>
 constexpr bool all_stage_like = (stage_like<B> && ...);
 template <class B>
-constexpr bool copyable_branch =
-    !std::is_lvalue_reference_v<B> || !stage<std::remove_cvref_t<B>> ||
-    std::is_copy_constructible_v<std::remove_cvref_t<B>>;
+constexpr bool copyable_branch = !std::is_lvalue_reference_v<B> || !stage<std::remove_cvref_t<B>> ||
+                                 std::is_copy_constructible_v<std::remove_cvref_t<B>>;
 }  // namespace detail
 
 /// The stage `merge(a, b, ...)`: the branches' values in the order they become ready (see

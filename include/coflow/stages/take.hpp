@@ -11,8 +11,9 @@
 
 #include "coflow/core/pipe.hpp"
 #include "coflow/core/stage.hpp"
-#include "coflow/stages/adaptor.hpp"
 #include "coflow/detail/diagnostic.hpp"
+#include "coflow/sources/from.hpp"
+#include "coflow/stages/adaptor.hpp"
 
 namespace coflow {
 
@@ -41,7 +42,8 @@ namespace detail {
 template <class N>
 std::size_t checked_take_count(N n) {
   if (std::cmp_less(n, 0))
-    throw std::invalid_argument("coflow::take: the count must not be negative (it is " + std::to_string(n) + ")");
+    throw std::invalid_argument("coflow::take: the count must not be negative (it is " + std::to_string(n) +
+                                ")");
   return static_cast<std::size_t>(n);
 }
 }  // namespace detail

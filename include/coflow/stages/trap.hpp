@@ -10,6 +10,7 @@
 #include "coflow/core/pipe.hpp"
 #include "coflow/core/stage.hpp"
 #include "coflow/detail/diagnostic.hpp"
+#include "coflow/sources/from.hpp"
 
 namespace coflow {
 
@@ -66,9 +67,10 @@ struct trap_fn {
 template <class... E>
 constexpr auto trap() {
   if constexpr (sizeof...(E) == 0) {
-    static_assert(detail::always_false<E...>, "coflow::trap: name at least one exception type, as in trap<std::runtime_error>()");
+    static_assert(detail::always_false<E...>,
+                  "coflow::trap: name at least one exception type, as in trap<std::runtime_error>()");
     return detail::ill_formed{};
-  } else if constexpr (!((std::is_class_v<E> && !std::is_const_v<E> && !std::is_volatile_v<E>) && ...)) {
+  } else if constexpr (!((std::is_class_v<E> && !std::is_const_v<E> && !std::is_volatile_v<E>)&&...)) {
     static_assert(detail::always_false<E...>,
                   "coflow::trap: each trapped type must be an exception class type (such as "
                   "std::runtime_error), not a reference, a cv-qualified, a pointer or a fundamental type");

@@ -1,4 +1,4 @@
-// coflow/stages/zip.hpp - pull several stages in step; also `map(f, a, b, ...)`.
+// coflow/stages/zip.hpp - pull several stages in step.
 #pragma once
 
 #include <concepts>
@@ -18,7 +18,7 @@
 #include "coflow/core/pipe.hpp"
 #include "coflow/core/stage.hpp"
 #include "coflow/detail/diagnostic.hpp"
-#include "coflow/stages/map.hpp"
+#include "coflow/sources/from.hpp"
 
 namespace coflow {
 
@@ -59,8 +59,10 @@ class zip_stage : public stage_base<S...> {
     requires(!stage_base<S...>::can_cooperate)
   void drive(G&& g) {
     if (ended_) return;
-    if constexpr ((lends_cursor<S> && ...)) drive_in_lock_step(g, std::index_sequence_for<S...>{});
-    else detail::drive_by_pulling(*this, g);
+    if constexpr ((lends_cursor<S> && ...))
+      drive_in_lock_step(g, std::index_sequence_for<S...>{});
+    else
+      detail::drive_by_pulling(*this, g);
   }
 
   /// `a | zip(b, c)` is `zip(a, b, c)`: a zip on the right of `|` takes the left side as
@@ -125,13 +127,17 @@ class zip_stage : public stage_base<S...> {
     } on_exit{*this, at};
     auto count_of = [&]<std::size_t J>(std::integral_constant<std::size_t, J>) -> std::ptrdiff_t {
       auto& b = boost::hana::at_c<J>(branches_);
-      if constexpr (detail::counts_remaining<std::remove_cvref_t<decltype(b)>>) return b.remaining(std::get<J>(at));
-      else return std::numeric_limits<std::ptrdiff_t>::max();
+      if constexpr (detail::counts_remaining<std::remove_cvref_t<decltype(b)>>)
+        return b.remaining(std::get<J>(at));
+      else
+        return std::numeric_limits<std::ptrdiff_t>::max();
     };
     auto exhausted = [&]<std::size_t J>(std::integral_constant<std::size_t, J>) -> bool {
       auto& b = boost::hana::at_c<J>(branches_);
-      if constexpr (detail::counts_remaining<std::remove_cvref_t<decltype(b)>>) return false;
-      else return b.at_end(std::get<J>(at));
+      if constexpr (detail::counts_remaining<std::remove_cvref_t<decltype(b)>>)
+        return false;
+      else
+        return b.at_end(std::get<J>(at));
     };
     std::ptrdiff_t left = std::numeric_limits<std::ptrdiff_t>::max();
     auto at_most = [&left](std::ptrdiff_t n) { left = n < left ? n : left; };  // no <algorithm>
@@ -165,7 +171,7 @@ struct zip_fn {
   template <class S, class... B>
   static constexpr auto apply(S&& up, B&&... branches) {
     return zip_stage<std::remove_cvref_t<S>, std::remove_cvref_t<B>...>{std::forward<S>(up),
-                                                                         std::forward<B>(branches)...};
+                                                                        std::forward<B>(branches)...};
   }
 
   /// `a | zip(b)`: the branch is made a stage now, so an lvalue range is referred to, not copied.
@@ -204,49 +210,5 @@ struct zip_fn {
 ///     // (1, "one") (2, "two")
 ///     auto same = coflow::from(std::vector{1, 2, 3}) | coflow::zip(names);
 inline constexpr zip_fn zip{};
-
-namespace detail {
-/// Calls `f` with a zipped tuple's elements.
-template <class F>
-struct apply_to {
-  F f;
-  template <class Tuple>
-  constexpr decltype(auto) operator()(Tuple&& t) {
-    return std::apply(f, std::forward<Tuple>(t));
-  }
-};
-}  // namespace detail
-
-/// `map(f, a, b, ...)`: `f(va, vb, ...)` over the stages zipped (Twisted's `Map(f, a, b)`);
-/// `map(f, a)` is `a | map(f)`.
-///
-///     auto sums = coflow::map(std::plus<>{}, std::vector{1, 2}, std::vector{10, 20});  // 11 22
-template <class F, class A, class... B>
-constexpr auto map_fn::operator()(F f, A&& a, B&&... b) const {
-  if constexpr (!(detail::stage_like<A> && (detail::stage_like<B> && ...))) {
-    static_assert(detail::always_false<A>,
-                  "coflow::map: an argument after the function is neither a stage nor a range");
-    return detail::ill_formed{};
-  } else if constexpr (sizeof...(B) == 0) {
-    return map_fn::apply(detail::as_stage(std::forward<A>(a)), std::move(f));
-  } else {
-    using Z = zip_stage<detail::as_stage_t<A>, detail::as_stage_t<B>...>;
-    if constexpr (!std::invocable<F&, value_t<detail::as_stage_t<A>>, value_t<detail::as_stage_t<B>>...>) {
-      static_assert(detail::always_false<F>,
-                    "coflow::map: the function cannot be called with the zipped value types");
-      return detail::ill_formed{};
-    } else if constexpr (std::is_void_v<std::invoke_result_t<F&, value_t<detail::as_stage_t<A>>,
-                                                             value_t<detail::as_stage_t<B>>...>>) {
-      static_assert(detail::always_false<F>,
-                    "coflow::map: the function returns void; a map must give a value (use "
-                    "for_each to consume values)");
-      return detail::ill_formed{};
-    } else {
-      return map_stage<Z, detail::apply_to<F>>{
-          Z{detail::as_stage(std::forward<A>(a)), detail::as_stage(std::forward<B>(b))...},
-          detail::apply_to<F>{std::move(f)}};
-    }
-  }
-}
 
 }  // namespace coflow

@@ -16,6 +16,7 @@
 #include "coflow/core/pipe.hpp"
 #include "coflow/core/stage.hpp"
 #include "coflow/detail/diagnostic.hpp"
+#include "coflow/sources/from.hpp"
 
 namespace coflow {
 
@@ -108,8 +109,8 @@ class zip_longest_stage : public stage_base<S...> {
 struct zip_longest_fn {
   template <class S, class... B>
   static constexpr auto apply(S&& up, B&&... branches) {
-    return zip_longest_stage<std::remove_cvref_t<S>, std::remove_cvref_t<B>...>{
-        std::forward<S>(up), std::forward<B>(branches)...};
+    return zip_longest_stage<std::remove_cvref_t<S>, std::remove_cvref_t<B>...>{std::forward<S>(up),
+                                                                                std::forward<B>(branches)...};
   }
 
   /// `a | zip_longest(b)`

@@ -58,8 +58,10 @@ inline constexpr bool is_optional_v<std::optional<T>> = true;
 
 template <class F>
 decltype(auto) call_factory(F& f, std::stop_token st) {
-  if constexpr (std::is_invocable_v<F&, std::stop_token>) return std::invoke(f, std::move(st));
-  else return std::invoke(f);
+  if constexpr (std::is_invocable_v<F&, std::stop_token>)
+    return std::invoke(f, std::move(st));
+  else
+    return std::invoke(f);
 }
 
 template <class F>
@@ -259,16 +261,18 @@ void run_worker(std::stop_token st, Factory& factory, threaded_state<V>& s, std:
 /// The worker thread starts on the first pull (or at construction with `options.eager`), calls
 /// `factory` there, and pushes what it produces through an `spsc_ring` as soon as it has it
 /// (see `run_worker`). The flow side reads what is ready in place and frees it in batches;
-/// when the ring is empty it parks and the worker wakes it when it publishes. Dropping the stage stops the worker (its `std::stop_token` is requested, a worker
-/// blocked on a full ring is woken) and joins it.
+/// when the ring is empty it parks and the worker wakes it when it publishes. Dropping the stage stops the
+/// worker (its `std::stop_token` is requested, a worker blocked on a full ring is woken) and joins it.
 template <class Factory, bool Flatten>
-class threaded_stage {
+class threaded_stage : public stage_base<> {
   using item_type = detail::threaded_value_t<Factory>;  // what crosses the ring
   using state_type = detail::threaded_state<item_type>;
 
   static constexpr bool moves_out_of_chunk() {
-    if constexpr (Flatten) return !std::ranges::view<item_type>;
-    else return true;
+    if constexpr (Flatten)
+      return !std::ranges::view<item_type>;
+    else
+      return true;
   }
   using chunk = detail::chunk_traits<item_type, Flatten>;
 
@@ -281,7 +285,6 @@ class threaded_stage {
   static constexpr std::size_t buffer_bound =
       Flatten ? unbounded : threaded_options::max_capacity + threaded_options::max_batch;
   static constexpr std::string_view stage_name = Flatten ? "threaded_chunks" : "threaded";
-  using upstreams = decltype(boost::hana::tuple_t<>);
 
   threaded_stage(Factory f, threaded_options o) : factory_{std::in_place, std::move(f)}, opts_{clamp(o)} {
     if (opts_.eager) start();

@@ -1,4 +1,5 @@
-// coflow/control/blocking_wait.hpp - pulling a stage on the calling thread, sleeping for cooperates.
+// coflow/core/blocking_wait.hpp - pulling a stage on the calling thread, sleeping for cooperates
+// (under `block` and `stage | sink`).
 #pragma once
 
 #include <condition_variable>
@@ -24,8 +25,10 @@ class blocking_target final : public waker::target {
   /// Sleeps as `c` asks: until woken (park), or for its timeout unless woken first.
   void wait(cooperate c) {
     std::unique_lock lock{mutex_};
-    if (c.parked()) cv_.wait(lock, [&] { return woken_; });
-    else if (c.timeout() > cooperate::duration::zero()) cv_.wait_for(lock, c.timeout(), [&] { return woken_; });
+    if (c.parked())
+      cv_.wait(lock, [&] { return woken_; });
+    else if (c.timeout() > cooperate::duration::zero())
+      cv_.wait_for(lock, c.timeout(), [&] { return woken_; });
     woken_ = false;
   }
 
