@@ -1,13 +1,17 @@
-// coflow/detail/chrono.hpp - durations and clocks, without the rest of <chrono>.
+// coflow/detail/chrono.hpp - durations and clocks.
 #pragma once
 
-// C++20's <chrono> also declares calendars, time zones and their stream I/O: with libstdc++
-// 12 it costs about 0.4 s of compile time in every translation unit (it pulls in <sstream>),
-// five times what durations, clocks and the chrono literals cost on their own. coflow needs
-// only those, which libstdc++ keeps in <bits/chrono.h>; elsewhere, the standard header.
+// By default, the standard <chrono>. C++20's <chrono> also declares calendars, time zones and
+// their stream I/O, which costs libstdc++ 12 compile time in every translation unit
+// (docs/benchmarks.md); coflow needs only durations, clocks and the literals, which
+// libstdc++ keeps in its internal <bits/chrono.h>. Defining COFLOW_LIGHT_STD_HEADERS opts in
+// to that internal header where it exists: faster builds, at the cost of relying on a
+// library detail (code that uses calendars must then include <chrono> itself).
+#if defined(COFLOW_LIGHT_STD_HEADERS)
 #include <version>  // defines __GLIBCXX__ with libstdc++, whatever was included before
+#endif
 
-#if defined(__GLIBCXX__) && __has_include(<bits/chrono.h>)
+#if defined(COFLOW_LIGHT_STD_HEADERS) && defined(__GLIBCXX__) && __has_include(<bits/chrono.h>)
 #include <bits/chrono.h>
 #else
 #include <chrono>
