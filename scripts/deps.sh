@@ -27,4 +27,4 @@ need_packages() {
 COFLOW_DEMO_PACKAGES=(g++ cmake ninja-build libboost-dev librange-v3-dev)
 # What the whole test suite needs (both compilers, sanitizers, databases, benchmarks, pictures).
 COFLOW_TEST_PACKAGES=("${COFLOW_DEMO_PACKAGES[@]}" clang-16 libclang-rt-16-dev libgtest-dev
-  libbenchmark-dev libsqlite3-dev libpq-dev postgresql graphviz time)
+  libbenchmark-dev libsqlite3-dev libpq-dev postgresql graphviz time clang-format-16 python3)

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Installs what is missing, then configures, builds and runs every test: GCC 12 (debug),
-# Clang 16 (debug), GCC with AddressSanitizer + UndefinedBehaviorSanitizer, and the threaded
-# tests under ThreadSanitizer (Clang 16).
+# Installs what is missing, checks the format, the layers and the length of functions, then
+# configures, builds and runs every test: GCC 12 (debug), Clang 16 (debug, with the fuzz
+# targets), GCC with AddressSanitizer + UndefinedBehaviorSanitizer, and the threaded tests
+# under ThreadSanitizer (Clang 16).
 # Set COFLOW_PRESETS="debug clang-debug" to run only some of them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,6 +18,12 @@ if [ -x scripts/services.sh ]; then
   start_services
   trap stop_services EXIT
 fi
+
+# Static checks first: they take seconds and say what is wrong without a build.
+echo "=== coflow: static checks ==="
+scripts/check_format.sh
+scripts/check_layers.sh
+scripts/long_functions.sh
 
 failed=()
 for preset in $presets; do
