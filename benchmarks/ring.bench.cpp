@@ -53,7 +53,7 @@ template <class P, class C>
 void hand_off(benchmark::State& state, P produce, C consume) {
   pin(consumer_cpu);
   for (auto _ : state) {
-    std::jthread producer{[&] {
+    coflow::jthread producer{[&] {
       pin(producer_cpu);
       produce();
     }};
@@ -241,7 +241,7 @@ template <class There, class Back>
 void ping_pong(benchmark::State& state, There there, Back back, std::uint64_t trips) {
   pin(consumer_cpu);
   for (auto _ : state) {
-    std::jthread echo{[&] {
+    coflow::jthread echo{[&] {
       pin(producer_cpu);
       for (std::uint64_t i = 0; i < trips; ++i) back.second(there.first());
     }};

@@ -11,7 +11,6 @@
 #include <optional>
 #include <ranges>
 #include <stdexcept>
-#include <stop_token>
 #include <thread>
 #include <vector>
 
@@ -176,7 +175,7 @@ TEST(Threaded, AWorkerBlockedOnAFullRingIsWokenAndJoinedOnDrop) {
 TEST(Threaded, AFactoryTakingAStopTokenSeesTheStop) {
   std::atomic<bool> blocking{false}, saw_stop{false};
   {
-    auto b = coflow::block(coflow::threaded([&](std::stop_token st) {
+    auto b = coflow::block(coflow::threaded([&](coflow::stop_token st) {
       // One value, then a blocking call that gives up when the stop is requested.
       return [&, st, i = 0]() mutable -> std::optional<int> {
         if (i == 0) return i++;
@@ -255,7 +254,8 @@ TEST(Threaded, StatesItsProperties) {
   EXPECT_EQ(s.buffer_capacity(), 8u + 3u);
   // Neither a range nor a next()-style callable: not a factory.
   static_assert(!coflow::detail::threaded_factory<decltype([] { return 42; })>);
-  static_assert(coflow::detail::threaded_factory<decltype([](std::stop_token) { return std::vector<int>{}; })>);
+  static_assert(
+      coflow::detail::threaded_factory<decltype([](coflow::stop_token) { return std::vector<int>{}; })>);
 }
 
 TEST(Threaded, AMovedFromStageIsEmpty) {

@@ -18,7 +18,6 @@
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <stop_token>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -29,6 +28,7 @@
 
 #include "coflow/detail/chrono.hpp"
 #include "coflow/detail/diagnostic.hpp"
+#include "coflow/detail/stop_token.hpp"
 #include "coflow/sql/detail/pool.hpp"
 #include "coflow/sql/detail/query_source.hpp"
 #include "coflow/sql/row.hpp"
@@ -446,7 +446,7 @@ class cursor {
   /// A stop request (the query was dropped) asks the server to cancel the statement.
   /// `server` is a conninfo string, or the `database` pool to borrow a connection from.
   template <class Server, class... P>
-  cursor(const Server& server, std::string sql, const std::tuple<P...>& params, std::stop_token st = {})
+  cursor(const Server& server, std::string sql, const std::tuple<P...>& params, coflow::stop_token st = {})
       : sql_{with_sendable_params(std::move(sql), params)}, conn_{server, sql_} {
     interrupter_.attach(conn_.get());
     parameters p{params};
@@ -604,8 +604,8 @@ class cursor {
   std::string sql_;
   connection conn_;
   interrupter interrupter_;
-  std::optional<std::stop_callback<stop_interrupt>> on_stop_;  // reset before the connection closes
-  std::stop_token stop_;
+  std::optional<coflow::stop_callback<stop_interrupt>> on_stop_;  // reset before the connection closes
+  coflow::stop_token stop_;
   result_ptr current_;  // the row `advance()` reached
   bool checked_ = false;
 };
@@ -618,13 +618,13 @@ struct opener {
   std::string sql;
   Params params;
 
-  cursor<Row, Cols...> operator()(std::stop_token st) {
+  cursor<Row, Cols...> operator()(coflow::stop_token st) {
     return cursor<Row, Cols...>{server, std::move(sql), params, std::move(st)};
   }
-  sql::detail::chunked_cursor<cursor<Row, Cols...>> chunked(std::stop_token st) {
+  sql::detail::chunked_cursor<cursor<Row, Cols...>> chunked(coflow::stop_token st) {
     return sql::detail::chunked_cursor<cursor<Row, Cols...>>{server, std::move(sql), params, std::move(st)};
   }
-  sql::detail::batched_cursor<cursor<Row, Cols...>> batched(std::size_t n, std::stop_token st) {
+  sql::detail::batched_cursor<cursor<Row, Cols...>> batched(std::size_t n, coflow::stop_token st) {
     return sql::detail::batched_cursor<cursor<Row, Cols...>>{n, server, std::move(sql), params, std::move(st)};
   }
 };

@@ -10,7 +10,6 @@
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <stop_token>
 #include <string>
 #include <string_view>
 #include <tuple>
@@ -20,6 +19,7 @@
 
 #include "coflow/detail/chrono.hpp"
 #include "coflow/detail/diagnostic.hpp"
+#include "coflow/detail/stop_token.hpp"
 #include "coflow/sql/detail/pool.hpp"
 #include "coflow/sql/detail/query_source.hpp"
 #include "coflow/sql/row.hpp"
@@ -142,7 +142,7 @@ inline bool only_separators(const char* tail) noexcept {
 class statement {
  public:
   /// A stop request on `st` (the query was dropped) interrupts a statement being stepped.
-  statement(std::shared_ptr<pool> p, std::string sql, std::stop_token st = {})
+  statement(std::shared_ptr<pool> p, std::string sql, coflow::stop_token st = {})
       : sql_{std::move(sql)}, lease_{std::move(p)}, stop_{std::move(st)} {
     // SQLite polls the handler while it runs the statement: a dropped query stops a long
     // statement without any call from another thread (an sqlite3_interrupt could arrive
@@ -229,11 +229,13 @@ class statement {
   // stops soon, rarely enough that the look costs nothing next to the statement's own work.
   static constexpr int stop_check_interval = 1000;
 
-  static int stop_requested(void* st) noexcept { return static_cast<std::stop_token*>(st)->stop_requested() ? 1 : 0; }
+  static int stop_requested(void* st) noexcept {
+    return static_cast<coflow::stop_token*>(st)->stop_requested() ? 1 : 0;
+  }
 
   std::string sql_;
   lease lease_;
-  std::stop_token stop_;
+  coflow::stop_token stop_;
   sqlite3_stmt* stmt_ = nullptr;
 };
 
@@ -305,7 +307,7 @@ class cursor {
 
   /// A stop request (the query was dropped) interrupts the statement being stepped.
   template <class... P>
-  cursor(std::shared_ptr<pool> p, std::string sql, const std::tuple<P...>& params, std::stop_token st = {})
+  cursor(std::shared_ptr<pool> p, std::string sql, const std::tuple<P...>& params, coflow::stop_token st = {})
       : stmt_{std::move(p), std::move(sql), std::move(st)} {
     const int n = sqlite3_column_count(stmt_.get());
     if (n != static_cast<int>(sizeof...(Cols))) {
@@ -369,13 +371,13 @@ struct opener {
   std::string sql;
   Params params;
 
-  cursor<Row, Cols...> operator()(std::stop_token st) {
+  cursor<Row, Cols...> operator()(coflow::stop_token st) {
     return cursor<Row, Cols...>{std::move(db), std::move(sql), params, std::move(st)};
   }
-  sql::detail::chunked_cursor<cursor<Row, Cols...>> chunked(std::stop_token st) {
+  sql::detail::chunked_cursor<cursor<Row, Cols...>> chunked(coflow::stop_token st) {
     return sql::detail::chunked_cursor<cursor<Row, Cols...>>{std::move(db), std::move(sql), params, std::move(st)};
   }
-  sql::detail::batched_cursor<cursor<Row, Cols...>> batched(std::size_t n, std::stop_token st) {
+  sql::detail::batched_cursor<cursor<Row, Cols...>> batched(std::size_t n, coflow::stop_token st) {
     return sql::detail::batched_cursor<cursor<Row, Cols...>>{n, std::move(db), std::move(sql), params,
                                                               std::move(st)};
   }

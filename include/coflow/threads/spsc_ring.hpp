@@ -142,7 +142,7 @@ class dekker_fences {
 /// producer blocked on a full ring and makes every later push fail.
 ///
 ///     coflow::spsc_ring<std::uint64_t> ring{1024};
-///     std::jthread producer{[&] {
+///     coflow::jthread producer{[&] {
 ///       for (std::uint64_t i = 0; i < n; ++i) ring.push(i);
 ///       ring.close();
 ///     }};

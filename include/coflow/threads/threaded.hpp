@@ -11,7 +11,6 @@
 #include <mutex>
 #include <optional>
 #include <span>
-#include <stop_token>
 #include <string_view>
 #include <thread>
 #include <type_traits>
@@ -26,6 +25,7 @@
 #include "coflow/detail/chrono.hpp"
 #include "coflow/detail/diagnostic.hpp"
 #include "coflow/detail/ranges.hpp"
+#include "coflow/detail/stop_token.hpp"
 #include "coflow/threads/spsc_ring.hpp"
 
 namespace coflow {
@@ -57,15 +57,15 @@ template <class T>
 inline constexpr bool is_optional_v<std::optional<T>> = true;
 
 template <class F>
-decltype(auto) call_factory(F& f, std::stop_token st) {
-  if constexpr (std::is_invocable_v<F&, std::stop_token>)
+decltype(auto) call_factory(F& f, stop_token st) {
+  if constexpr (std::is_invocable_v<F&, stop_token>)
     return std::invoke(f, std::move(st));
   else
     return std::invoke(f);
 }
 
 template <class F>
-concept callable_factory = std::is_invocable_v<F&> || std::is_invocable_v<F&, std::stop_token>;
+concept callable_factory = std::is_invocable_v<F&> || std::is_invocable_v<F&, stop_token>;
 
 template <class R>
 concept blocking_range = std::ranges::input_range<std::remove_reference_t<R>>;
@@ -80,7 +80,7 @@ struct factory_traits {
 };
 template <callable_factory F>
 struct factory_traits<F> {
-  using result = decltype(call_factory(std::declval<F&>(), std::declval<std::stop_token>()));
+  using result = decltype(call_factory(std::declval<F&>(), std::declval<stop_token>()));
   static constexpr bool valid = blocking_range<result> || blocking_next<result>;
 };
 
@@ -164,7 +164,7 @@ struct chunk_traits<I, true> {
 // than the ring holds). The flow is woken after every publication and before the worker
 // waits for room: a flow parked on an empty ring must not wait for a worker that waits for it.
 template <class V, class It>
-void publish_ready(const std::stop_token& st, threaded_state<V>& s, It& first, std::size_t left,
+void publish_ready(const stop_token& st, threaded_state<V>& s, It& first, std::size_t left,
                    std::size_t batch) {
   batch = std::min(batch, s.ring.capacity());
   while (left != 0 && !st.stop_requested()) {
@@ -180,7 +180,7 @@ void publish_ready(const std::stop_token& st, threaded_state<V>& s, It& first, s
 
 // Publishes one value, waiting while the ring is full; false when the flow went away.
 template <class V, class U>
-bool publish_one(const std::stop_token& st, threaded_state<V>& s, U&& v) {
+bool publish_one(const stop_token& st, threaded_state<V>& s, U&& v) {
   if (!s.ring.push(std::forward<U>(v))) return false;
   s.wake_if_parked();
   return !st.stop_requested();
@@ -196,7 +196,7 @@ inline constexpr bool moves_out_v =
 // A contiguous sized range is ready as a whole: it goes in batches. Items are moved from a
 // pointer to non-const, copied from a pointer to const.
 template <bool MovesOut, class V, class D>
-void publish_contiguous(const std::stop_token& st, threaded_state<V>& s, D& src, std::size_t batch) {
+void publish_contiguous(const stop_token& st, threaded_state<V>& s, D& src, std::size_t batch) {
   auto* first = [&] {
     if constexpr (MovesOut)
       return std::ranges::data(src);
@@ -208,7 +208,7 @@ void publish_contiguous(const std::stop_token& st, threaded_state<V>& s, D& src,
 
 // Any other range: each element as soon as the range gives it.
 template <bool MovesOut, class V, class D>
-void publish_range(const std::stop_token& st, threaded_state<V>& s, D& src) {
+void publish_range(const stop_token& st, threaded_state<V>& s, D& src) {
   auto end = std::ranges::end(src);
   for (auto it = std::ranges::begin(src); it != end; ++it) {
     bool more;
@@ -222,7 +222,7 @@ void publish_range(const std::stop_token& st, threaded_state<V>& s, D& src) {
 
 // A `next()`-style callable: each value as soon as a call returns it, until an empty optional.
 template <class V, class N>
-void publish_calls(const std::stop_token& st, threaded_state<V>& s, N& next) {
+void publish_calls(const stop_token& st, threaded_state<V>& s, N& next) {
   for (;;) {
     auto o = next();
     if (!o || !publish_one(st, s, std::move(*o))) break;
@@ -234,7 +234,7 @@ void publish_calls(const std::stop_token& st, threaded_state<V>& s, N& next) {
 // waits for the flow, never come). Values that are all ready at once (a contiguous range the
 // factory returned) go in batches of up to `batch`, with one index publication each.
 template <class V, class Factory>
-void run_worker(std::stop_token st, Factory& factory, threaded_state<V>& s, std::size_t batch) {
+void run_worker(stop_token st, Factory& factory, threaded_state<V>& s, std::size_t batch) {
   try {
     if (!st.stop_requested()) {
       decltype(auto) src = call_factory(factory, st);
@@ -262,7 +262,7 @@ void run_worker(std::stop_token st, Factory& factory, threaded_state<V>& s, std:
 /// `factory` there, and pushes what it produces through an `spsc_ring` as soon as it has it
 /// (see `run_worker`). The flow side reads what is ready in place and frees it in batches;
 /// when the ring is empty it parks and the worker wakes it when it publishes. Dropping the stage stops the
-/// worker (its `std::stop_token` is requested, a worker blocked on a full ring is woken) and joins it.
+/// worker (its `coflow::stop_token` is requested, a worker blocked on a full ring is woken) and joins it.
 template <class Factory, bool Flatten>
 class threaded_stage : public stage_base<> {
   using item_type = detail::threaded_value_t<Factory>;  // what crosses the ring
@@ -332,7 +332,7 @@ class threaded_stage : public stage_base<> {
   void start() {
     if (state_ || !factory_) return;
     auto s = std::make_shared<state_type>(opts_.capacity);
-    worker_ = std::jthread{[f = std::move(*factory_), s, batch = opts_.batch](std::stop_token st) mutable {
+    worker_ = jthread{[f = std::move(*factory_), s, batch = opts_.batch](stop_token st) mutable {
       detail::run_worker<item_type>(std::move(st), f, *s, batch);
     }};
     factory_.reset();
@@ -438,12 +438,12 @@ class threaded_stage : public stage_base<> {
   [[no_unique_address]] typename chunk::iterator it_{};
   [[no_unique_address]] typename chunk::sentinel end_{};
   bool in_chunk_ = false;
-  std::jthread worker_;  // last: joined (by stop()) before the members above go
+  jthread worker_;  // last: joined (by stop()) before the members above go
 };
 
 struct threaded_fn {
   /// `threaded(factory, options)`: a source whose values a worker thread produces.
-  /// `factory` is called on the worker thread (with a `std::stop_token` if it takes one) and
+  /// `factory` is called on the worker thread (with a `coflow::stop_token` if it takes one) and
   /// returns a blocking range, or a callable whose `next()`-style call returns
   /// `std::optional<V>` (empty: the end). An exception on the worker arrives as a failure
   /// after every value produced before it.
@@ -455,7 +455,7 @@ struct threaded_fn {
     if constexpr (!detail::threaded_factory<F>) {
       static_assert(detail::always_false<F>,
                     "coflow::threaded: the factory must be callable with no arguments (or with a "
-                    "std::stop_token) and return a range or a callable returning std::optional<V>");
+                    "coflow::stop_token) and return a range or a callable returning std::optional<V>");
       return detail::ill_formed{};
     } else {
       return threaded_stage<F, false>{std::move(factory), options};
@@ -478,7 +478,7 @@ struct threaded_chunks_fn {
     if constexpr (!detail::threaded_factory<F>) {
       static_assert(detail::always_false<F>,
                     "coflow::threaded_chunks: the factory must be callable with no arguments (or "
-                    "with a std::stop_token) and return a range or a callable returning "
+                    "with a coflow::stop_token) and return a range or a callable returning "
                     "std::optional<V>");
       return detail::ill_formed{};
     } else if constexpr (!std::ranges::input_range<detail::threaded_value_t<F>>) {

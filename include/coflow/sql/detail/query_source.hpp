@@ -4,13 +4,13 @@
 #include <cstddef>
 #include <exception>
 #include <optional>
-#include <stop_token>
 #include <string_view>
 #include <utility>
 #include <vector>
 
 #include "coflow/core/stage.hpp"
 #include "coflow/detail/chrono.hpp"
+#include "coflow/detail/stop_token.hpp"
 #include "coflow/threads/threaded.hpp"
 
 namespace coflow::sql::detail {
@@ -98,14 +98,14 @@ template <class Open>
 struct batch_factory {
   Open open;
   std::size_t n;
-  auto operator()(std::stop_token st) { return open.batched(n, std::move(st)); }
+  auto operator()(coflow::stop_token st) { return open.batched(n, std::move(st)); }
 };
 
 /// Calls a driver's factory and wraps its cursor in chunks.
 template <class Open>
 struct chunk_factory {
   Open open;
-  auto operator()(std::stop_token st) { return open.chunked(std::move(st)); }
+  auto operator()(coflow::stop_token st) { return open.chunked(std::move(st)); }
 };
 
 /// The stage of `sqlite::query` / `postgres::query`: a `coflow::threaded_chunks` source whose
