@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <type_traits>
+#include <variant>
 #include <vector>
 
 TEST(Iota, BoundedCountsUpToLastExcluded) {
@@ -41,7 +42,11 @@ TEST(Iota, DriveStopsWhenAskedAndNextContinues) {
   EXPECT_EQ(*s.next(), 3);
 }
 
+// A step is a std::variant, one of whose alternatives (a failure) has a non-trivial destructor:
+// a literal type only where the variant's destructor is constexpr (P2231, not in libc++ 16).
+#if __cpp_lib_variant >= 202106L
 static_assert(coflow::iota(0, 3).next().has_value(), "iota works at compile time");
+#endif
 
 TEST(Iota, AValueGivenToAThrowingConsumerInAFusedLoopIsConsumed) {
   struct stop {};

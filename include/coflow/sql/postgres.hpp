@@ -15,9 +15,12 @@
 #include <charconv>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
+#include <locale>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -388,6 +391,27 @@ inline bool parse_bytea(std::string_view text, blob& out) {
   return ok;
 }
 
+/// A floating-point column's text: std::from_chars where the library has it for floating point
+/// (libc++ 16 has it for integers only); elsewhere the classic locale's stream extraction, plus
+/// the special values as PostgreSQL spells them.
+template <class T>
+bool parse_floating(std::string_view text, T& out) {
+  if constexpr (requires(const char* p, T& v) { std::from_chars(p, p, v); }) {
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+    return ec == std::errc{} && end == text.data() + text.size();
+  } else {
+    if (text == "NaN" || text == "Infinity" || text == "-Infinity") {
+      constexpr T inf = std::numeric_limits<T>::infinity();
+      out = text == "NaN" ? std::numeric_limits<T>::quiet_NaN() : text == "Infinity" ? inf : -inf;
+      return true;
+    }
+    std::istringstream in{std::string{text}};
+    in.imbue(std::locale::classic());
+    in >> std::noskipws >> out;
+    return !in.fail() && in.peek() == std::istringstream::traits_type::eof();
+  }
+}
+
 /// Reads a column's text as a `T` into `out`; false when it does not fit.
 template <class T>
 bool parse_text(std::string_view text, T& out) {
@@ -402,8 +426,7 @@ bool parse_text(std::string_view text, T& out) {
     out = static_cast<T>(v);
     return true;
   } else if constexpr (std::is_floating_point_v<T>) {
-    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
-    return ec == std::errc{} && end == text.data() + text.size();
+    return parse_floating(text, out);
   } else if constexpr (std::is_same_v<T, std::string>) {
     out.assign(text);
     return true;
