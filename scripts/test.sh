@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs what is missing, checks the format, the layers and the length of functions, then
 # configures, builds and runs every test: GCC 12 (debug), Clang 16 (debug, with the fuzz
-# targets), GCC with AddressSanitizer + UndefinedBehaviorSanitizer, and the threaded tests
-# under ThreadSanitizer (Clang 16).
+# targets), Clang 16 with libc++ 16, GCC with AddressSanitizer + UndefinedBehaviorSanitizer,
+# and the threaded tests under ThreadSanitizer (Clang 16).
 # Set COFLOW_PRESETS="debug clang-debug" to run only some of them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 need_packages "${COFLOW_TEST_PACKAGES[@]}"
 
 jobs=$(nproc)
-presets=${COFLOW_PRESETS:-"debug clang-debug asan tsan"}
+presets=${COFLOW_PRESETS:-"debug clang-debug clang-libcxx asan tsan"}
 
 # Services the tests need (PostgreSQL), stopped again on exit.
 if [ -x scripts/services.sh ]; then
