@@ -42,7 +42,7 @@ void filter_map_fold_hand_loop(benchmark::State& state) {
       if (x % 3 != 0) sum += x * 3;
     benchmark::DoNotOptimize(sum);
   }
-  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * count));
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(count));
 }
 
 void filter_map_fold_coflow(benchmark::State& state) {
@@ -53,7 +53,7 @@ void filter_map_fold_coflow(benchmark::State& state) {
                        coflow::fold(std::int64_t{0}, std::plus<>{});
     benchmark::DoNotOptimize(sum);
   }
-  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * count));
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(count));
 }
 
 void filter_map_fold_range_v3(benchmark::State& state) {
@@ -64,7 +64,7 @@ void filter_map_fold_range_v3(benchmark::State& state) {
                                           std::int64_t{0});
     benchmark::DoNotOptimize(sum);
   }
-  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * count));
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(count));
 }
 
 void filter_map_fold_std_views(benchmark::State& state) {
@@ -76,7 +76,7 @@ void filter_map_fold_std_views(benchmark::State& state) {
     for (std::int64_t x : r) sum += x;
     benchmark::DoNotOptimize(sum);
   }
-  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * count));
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(count));
 }
 
 void zip_sum_of_products_hand_loop(benchmark::State& state) {
@@ -87,7 +87,7 @@ void zip_sum_of_products_hand_loop(benchmark::State& state) {
     for (std::size_t i = 0; i < count; ++i) sum += a[i] * b[i];
     benchmark::DoNotOptimize(sum);
   }
-  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * count));
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(count));
 }
 
 void zip_sum_of_products_coflow(benchmark::State& state) {
@@ -99,7 +99,7 @@ void zip_sum_of_products_coflow(benchmark::State& state) {
                        });
     benchmark::DoNotOptimize(sum);
   }
-  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * count));
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(count));
 }
 
 void zip_sum_of_products_range_v3(benchmark::State& state) {
@@ -111,7 +111,7 @@ void zip_sum_of_products_range_v3(benchmark::State& state) {
     });
     benchmark::DoNotOptimize(sum);
   }
-  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * count));
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(count));
 }
 
 BENCHMARK(zip_sum_of_products_hand_loop)->Unit(benchmark::kMillisecond);

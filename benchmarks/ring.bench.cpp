@@ -44,7 +44,7 @@ void pin(int cpu) {
   if (cpu < 0) return;
   cpu_set_t set;
   CPU_ZERO(&set);
-  CPU_SET(cpu, &set);
+  CPU_SET(static_cast<std::size_t>(cpu), &set);
   pthread_setaffinity_np(pthread_self(), sizeof set, &set);
 }
 
@@ -62,7 +62,7 @@ void hand_off(benchmark::State& state, P produce, C consume) {
     if (sum != items * (items - 1) / 2) state.SkipWithError("wrong sum");
     benchmark::DoNotOptimize(sum);
   }
-  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * items));
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(items));
 }
 
 // Boost's queue has no blocking wait: its users spin. Like the ring's own waits, this spins
@@ -250,8 +250,9 @@ void ping_pong(benchmark::State& state, There there, Back back, std::uint64_t tr
       if (back.first() != i) state.SkipWithError("out of order");
     }
   }
-  state.counters["ns_per_round_trip"] = benchmark::Counter(
-      static_cast<double>(state.iterations() * trips), benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+  state.counters["ns_per_round_trip"] =
+      benchmark::Counter(static_cast<double>(state.iterations()) * static_cast<double>(trips),
+                         benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
 
 std::uint64_t round_trips() { return std::max<std::uint64_t>(1000, items / 100); }
@@ -294,7 +295,7 @@ void threaded_into_fold(benchmark::State& state) {
         coflow::fold(std::uint64_t{0}, std::plus<>{});
     if (sum != items * (items - 1) / 2) state.SkipWithError("wrong sum");
   }
-  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * items));
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(items));
 }
 
 // The worker hands over chunks of 64 values (one ring slot each); the flow flattens them.
@@ -319,7 +320,7 @@ void threaded_chunks_into_fold(benchmark::State& state) {
         coflow::fold(std::uint64_t{0}, std::plus<>{});
     if (sum != items * (items - 1) / 2) state.SkipWithError("wrong sum");
   }
-  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * items));
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(items));
 }
 
 // The baseline of the two above: the same values summed on one thread.
@@ -329,7 +330,7 @@ void single_thread_fold(benchmark::State& state) {
     for (std::uint64_t i = 0; i < items; ++i) sum += i;
     benchmark::DoNotOptimize(sum);
   }
-  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * items));
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(items));
 }
 
 }  // namespace
@@ -368,7 +369,7 @@ int main(int argc, char** argv) {
     cpu_set_t set;
     if (sched_getaffinity(0, sizeof set, &set) == 0) {
       for (int c = 0; c < CPU_SETSIZE; ++c) {
-        if (!CPU_ISSET(c, &set)) continue;
+        if (!CPU_ISSET(static_cast<std::size_t>(c), &set)) continue;
         if (producer_cpu < 0) producer_cpu = c;
         else if (consumer_cpu < 0) consumer_cpu = c;
       }

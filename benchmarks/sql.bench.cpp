@@ -31,9 +31,9 @@ struct totals {
 
 const coflow::sqlite::database& db() {
   static const coflow::sqlite::database d = [] {
-    coflow::sqlite::database d{uri};
-    d.execute("CREATE TABLE t(id INTEGER PRIMARY KEY, name TEXT NOT NULL)");
-    d.execute(
+    coflow::sqlite::database filled{uri};
+    filled.execute("CREATE TABLE t(id INTEGER PRIMARY KEY, name TEXT NOT NULL)");
+    filled.execute(
         "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?) "
         "INSERT INTO t SELECT i, 'row ' || i FROM n",
         rows);

@@ -151,16 +151,16 @@ TEST(Generator, AnExceptionAfterAValueIsAFailureAfterThatValue) {
 
 TEST(Generator, OfReferencesGivesAccessToTheOriginals) {
   std::vector<int> v{1, 2, 3};
-  auto refs = [](std::vector<int>& v) -> coflow::generator<int&> {
-    for (int& i : v) co_yield i;
+  auto refs = [](std::vector<int>& values) -> coflow::generator<int&> {
+    for (int& i : values) co_yield i;
   }(v);
   for (auto s = refs.next(); s.has_value(); s = refs.next()) *s *= 2;
   EXPECT_EQ(v, (std::vector<int>{2, 4, 6}));
 
   auto outer = [](coflow::generator<int&> inner) -> coflow::generator<int> {
     while (int* p = co_await inner) co_yield ++*p;
-  }([](std::vector<int>& v) -> coflow::generator<int&> {
-    for (int& i : v) co_yield i;
+  }([](std::vector<int>& values) -> coflow::generator<int&> {
+    for (int& i : values) co_yield i;
   }(v));
   EXPECT_EQ(coflow::block(std::move(outer)) | coflow::to_vector(), (std::vector<int>{3, 5, 7}));
   EXPECT_EQ(v, (std::vector<int>{3, 5, 7}));
@@ -209,8 +209,8 @@ TEST(Generator, TheSeedsConsumerGivesTheTitleThenTheProducersRows) {
 TEST(Generator, ANeverStartedGeneratorRunsNothing) {
   int ran = 0;
   {
-    auto g = [](int& ran) -> coflow::generator<int> {
-      ++ran;
+    auto g = [](int& runs) -> coflow::generator<int> {
+      ++runs;
       co_yield 1;
     }(ran);
   }

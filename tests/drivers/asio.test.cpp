@@ -99,17 +99,17 @@ TEST(AsioDriver, AHandlerPostedDuringARoundRunsBeforeTheNextRound) {
   // each: a handler posted meanwhile runs before the next round, as it would behind a post
   // per turn, and not after the flows ran out (these never would).
   boost::asio::io_context ctx{1};
-  constexpr int flows = 200;
+  constexpr std::size_t flows = 200;
   bool stop = false;
   std::vector<int> turns(flows, 0);
   std::vector<coflow::deferred<std::vector<int>>> ds;
-  for (int i = 0; i < flows; ++i) ds.push_back(coflow::asio::spawn(ctx, spinner{&stop, &turns[i]}));
+  for (std::size_t i = 0; i < flows; ++i) ds.push_back(coflow::asio::spawn(ctx, spinner{&stop, &turns[i]}));
   // Each spawn's handler gives its flow a first turn, and the first of them posts the run
   // queue's handler. This handler runs after the spawns' and posts the stop behind that one,
   // whose round gives every flow its second turn.
   boost::asio::post(ctx, [&] { boost::asio::post(ctx, [&] { stop = true; }); });
   ctx.run();
-  for (int i = 0; i < flows; ++i) {
+  for (std::size_t i = 0; i < flows; ++i) {
     EXPECT_TRUE(ds[i].succeeded());
     EXPECT_EQ(turns[i], 2) << "flow " << i;
   }

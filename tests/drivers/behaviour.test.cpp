@@ -119,11 +119,11 @@ TYPED_TEST(Driver, RunsRangesAndOwnsThem) {
 
 TYPED_TEST(Driver, FireOnOneCallbackGivesTheFirstValueAndDestroysTheFlow) {
   int destroyed = 0;
-  auto flow = coflow::generator<int>([](int* destroyed) -> coflow::generator<int> {
+  auto flow = coflow::generator<int>([](int* destructions) -> coflow::generator<int> {
     struct guard {
       int* d;
       ~guard() { ++*d; }
-    } g{destroyed};
+    } g{destructions};
     co_yield cooperate{};
     co_yield 7;
     co_yield 8;
@@ -181,12 +181,13 @@ TYPED_TEST(Driver, ATimedCooperateSleepsWhileOthersRun) {
   int busy_turns_before = 0, busy_turns = 0;
   bool slept_done = false;
 
-  auto sleeper = coflow::generator<int>([](clock::time_point* woke, bool* finished) -> coflow::generator<int> {
-    co_yield cooperate{50ms};
-    *woke = clock::now();
-    *finished = true;
-    co_yield 1;
-  }(&woke, &slept_done));
+  auto sleeper =
+      coflow::generator<int>([](clock::time_point* when, bool* finished) -> coflow::generator<int> {
+        co_yield cooperate{50ms};
+        *when = clock::now();
+        *finished = true;
+        co_yield 1;
+      }(&woke, &slept_done));
   auto busy = coflow::generator<int>([](const bool* other_done, int* turns) -> coflow::generator<int> {
     while (!*other_done) {
       ++*turns;

@@ -82,7 +82,8 @@ trace<T> without_cooperates(const trace<T>& t) {
 
 inline std::string show(const std::string& s) {
   std::string out = "\"";
-  for (unsigned char c : s) {
+  for (const char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
     if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
       out += static_cast<char>(c);
     } else {

@@ -55,7 +55,8 @@ static_assert(coflow::describe<paired_t>() ==
               "pair<unsigned long, string>");
 
 TEST(Describe, LinearPipelineWithValueTypes) {
-  auto f = numbers_to_text() | coflow::map([](const std::string& s) { return s.size() * 0.5; });
+  auto f = numbers_to_text() |
+           coflow::map([](const std::string& s) { return static_cast<double>(s.size()) * 0.5; });
   EXPECT_EQ(coflow::describe(f), "from<vector<int>> | map -> string | filter -> string | map -> double");
   // Describing does not touch the flow: it still runs.
   EXPECT_EQ(std::move(f) | coflow::to_vector(), (std::vector<double>{0.5, 0.5, 0.5}));

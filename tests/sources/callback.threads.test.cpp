@@ -79,7 +79,7 @@ TEST(CallbackThreads, ManyProducersFeedOneStream) {
   // Each producer's values keep their order.
   std::vector<int> last(3, -1);
   for (int v : got) {
-    int t = v / per_thread;
+    const auto t = static_cast<std::size_t>(v / per_thread);
     EXPECT_GT(v, last[t]);
     last[t] = v;
   }

@@ -57,20 +57,20 @@ TEST(Concurrent, OverTwoCallbacksFedStepByStepSaysWhichBranchIsReady) {
 TEST(Concurrent, OverTwoCallbacksFedByAnEventScript) {
   coflow::callback<int> a;
   coflow::callback<int> b;
-  auto events = [](coflow::callback<int> a, coflow::callback<int> b) -> coflow::generator<int> {
-    a.push(1);
+  auto events = [](coflow::callback<int> to_a, coflow::callback<int> to_b) -> coflow::generator<int> {
+    to_a.push(1);
     co_yield 0;
-    b.push(2);
+    to_b.push(2);
     co_yield 0;
-    a.push(3);
+    to_a.push(3);
     co_yield 0;
-    a.push(4);
+    to_a.push(4);
     co_yield 0;
-    a.finish();
+    to_a.finish();
     co_yield 0;
-    b.push(5);
+    to_b.push(5);
     co_yield 0;
-    b.finish();
+    to_b.finish();
   }(a, b);
   auto c = coflow::concurrent(a.stage(), b.stage());
   std::vector<indexed> got;

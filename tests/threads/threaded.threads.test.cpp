@@ -101,8 +101,8 @@ TEST(Threaded, ARangeFactoryWorks) {
 // flow, which waited for the worker: every combination must now end with every value.
 TEST(Threaded, AnyCapacityAndBatchDeliverEveryValue) {
   const std::vector<int> want(100, 7);
-  for (std::size_t capacity : {1, 2, 3, 8, 64, 1024}) {
-    for (std::size_t batch : {1, 3, 8, 9, 100, 1000}) {
+  for (std::size_t capacity : {1u, 2u, 3u, 8u, 64u, 1024u}) {
+    for (std::size_t batch : {1u, 3u, 8u, 9u, 100u, 1000u}) {
       for (bool eager : {false, true}) {
         SCOPED_TRACE(testing::Message() << "capacity " << capacity << " batch " << batch << " eager " << eager);
         const coflow::threaded_options o{.capacity = capacity, .batch = batch, .eager = eager};

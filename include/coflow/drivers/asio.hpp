@@ -211,15 +211,15 @@ void schedule(task_base<Executor>& t, waker keep) {
     return;  // the handler serving the queue sees to its next round
   }
   boost::asio::post(q.ex, [t = &t, keep = std::move(keep)]() mutable {
-    run_queue<Executor>& q = *t->queue_;
+    run_queue<Executor>& served = *t->queue_;
     try {
-      serving_scope<Executor> scope{&q};
+      serving_scope<Executor> scope{&served};
       t->run(keep);
     } catch (...) {
-      after_serving(q);
+      after_serving(served);
       throw;
     }
-    after_serving(q);
+    after_serving(served);
   });
 }
 

@@ -572,8 +572,9 @@ class cursor {
     check_types(r, std::index_sequence_for<Cols...>{});
     checked_ = true;
   }
+  // `r` is unused when the row declares no columns.
   template <std::size_t... I>
-  void check_types(const PGresult* r, std::index_sequence<I...>) {
+  void check_types([[maybe_unused]] const PGresult* r, std::index_sequence<I...>) {
     (check_type<Cols>(r, static_cast<int>(I)), ...);
   }
   template <class T>

@@ -71,19 +71,19 @@ class line_break_stage : public stage_base<S> {
   // Searches only the bytes no earlier search has seen: those before searched_to_ hold no
   // delimiter, so the cost is linear in the text however it was chunked.
   std::size_t find_delimiter() noexcept {
-    const std::size_t from = std::max(start_, searched_to_);
-    const std::size_t at = text_.find(delim_, from);
+    const std::size_t first = std::max(start_, searched_to_);
+    const std::size_t at = text_.find(delim_, first);
     searched_to_ = at == std::string::npos ? text_.size() : at + 1;
-    searched_ += searched_to_ - from;
+    searched_ += searched_to_ - first;
     return at;
   }
 
   // Keeps only the unfinished line, then adds the chunk after it.
-  void append(std::string_view chunk) {
+  void append(std::string_view piece) {
     text_.erase(0, start_);
     searched_to_ -= std::min(searched_to_, start_);
     start_ = 0;
-    text_.append(chunk);
+    text_.append(piece);
   }
 
   step<value_type> fail_too_long() {

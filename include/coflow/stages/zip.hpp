@@ -140,7 +140,7 @@ class zip_stage : public stage_base<S...> {
         return b.at_end(std::get<J>(at));
     };
     std::ptrdiff_t left = std::numeric_limits<std::ptrdiff_t>::max();
-    auto at_most = [&left](std::ptrdiff_t n) { left = n < left ? n : left; };  // no <algorithm>
+    auto at_most = [&left](std::ptrdiff_t c) { left = c < left ? c : left; };  // no <algorithm>
     (at_most(count_of(std::integral_constant<std::size_t, I>{})), ...);
     for (; left > 0 && !(exhausted(std::integral_constant<std::size_t, I>{}) || ...); --left) {
       struct advance_all {

@@ -247,12 +247,12 @@ class spsc_ring {
   template <class It>
     requires std::input_iterator<std::remove_cvref_t<It>>
   std::size_t push_n(It&& first, std::size_t n) {
-    std::size_t done = 0;
-    while (done < n) {
-      done += try_push_n(first, n - done);
-      if (done < n && !wait_for_space(1)) break;
+    std::size_t pushed = 0;
+    while (pushed < n) {
+      pushed += try_push_n(first, n - pushed);
+      if (pushed < n && !wait_for_space(1)) break;
     }
-    return done;
+    return pushed;
   }
 
   /// The producer's end of stream: the consumer gets what is in the ring, then the end.
