@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Fused synchronous pipelines against the hand-written loop, range-v3 and std::views, in one
 // binary: filter + map + fold over 10,000,000 int64_t, and the sum of products of a zip.
 #include <coflow/coflow.hpp>
@@ -106,9 +107,9 @@ void zip_sum_of_products_range_v3(benchmark::State& state) {
   const auto &a = input(0), &b = input(1);
   for (auto _ : state) {
     benchmark::DoNotOptimize(a.data());
-    std::int64_t sum = ranges::accumulate(ranges::views::zip(a, b), std::int64_t{0}, [](std::int64_t acc, auto ab) {
-      return acc + std::get<0>(ab) * std::get<1>(ab);
-    });
+    std::int64_t sum =
+        ranges::accumulate(ranges::views::zip(a, b), std::int64_t{0},
+                           [](std::int64_t acc, auto ab) { return acc + std::get<0>(ab) * std::get<1>(ab); });
     benchmark::DoNotOptimize(sum);
   }
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(count));

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The thread hand-off: coflow::spsc_ring against boost::lockfree::spsc_queue and a
 // std::mutex + std::deque, item by item and in batches of 64; a ping-pong round trip; and a
 // `threaded` source end to end into a `fold`. One binary, so ratios hold on any machine.
@@ -138,7 +139,6 @@ void ring_batched(benchmark::State& state) {
 
 // ---- boost::lockfree::spsc_queue (compile-time capacity) ---------------------------------
 
-
 using boost_queue = boost::lockfree::spsc_queue<std::uint64_t, boost::lockfree::capacity<capacity>>;
 
 void boost_item_by_item(benchmark::State& state) {
@@ -183,8 +183,10 @@ void boost_batched(benchmark::State& state) {
         backoff wait;
         for (std::uint64_t n = 0; n < items;) {
           const std::size_t got = q->pop(buf.data(), batch);
-          if (got == 0) wait();
-          else wait = {};
+          if (got == 0)
+            wait();
+          else
+            wait = {};
           for (std::size_t k = 0; k < got; ++k) sum += buf[k];
           n += got;
         }
@@ -232,8 +234,12 @@ void mutex_deque(benchmark::State& state, std::size_t per_lock) {
         return sum;
       });
 }
-void mutex_deque_item_by_item(benchmark::State& state) { mutex_deque(state, 1); }
-void mutex_deque_batched(benchmark::State& state) { mutex_deque(state, batch); }
+void mutex_deque_item_by_item(benchmark::State& state) {
+  mutex_deque(state, 1);
+}
+void mutex_deque_batched(benchmark::State& state) {
+  mutex_deque(state, batch);
+}
 
 // ---- ping-pong: one item there and back --------------------------------------------------
 
@@ -255,7 +261,9 @@ void ping_pong(benchmark::State& state, There there, Back back, std::uint64_t tr
                          benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
 
-std::uint64_t round_trips() { return std::max<std::uint64_t>(1000, items / 100); }
+std::uint64_t round_trips() {
+  return std::max<std::uint64_t>(1000, items / 100);
+}
 
 void ring_ping_pong(benchmark::State& state) {
   coflow::spsc_ring<std::uint64_t> a{capacity}, b{capacity};
@@ -285,14 +293,13 @@ void boost_ping_pong(benchmark::State& state) {
 void threaded_into_fold(benchmark::State& state) {
   pin(consumer_cpu);
   for (auto _ : state) {
-    const std::uint64_t sum =
-        coflow::threaded(
-            [] {
-              pin(producer_cpu);
-              return std::views::iota(std::uint64_t{0}, items);
-            },
-            {.capacity = capacity}) |
-        coflow::fold(std::uint64_t{0}, std::plus<>{});
+    const std::uint64_t sum = coflow::threaded(
+                                  [] {
+                                    pin(producer_cpu);
+                                    return std::views::iota(std::uint64_t{0}, items);
+                                  },
+                                  {.capacity = capacity}) |
+                              coflow::fold(std::uint64_t{0}, std::plus<>{});
     if (sum != items * (items - 1) / 2) state.SkipWithError("wrong sum");
   }
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(items));
@@ -370,8 +377,10 @@ int main(int argc, char** argv) {
     if (sched_getaffinity(0, sizeof set, &set) == 0) {
       for (int c = 0; c < CPU_SETSIZE; ++c) {
         if (!CPU_ISSET(static_cast<std::size_t>(c), &set)) continue;
-        if (producer_cpu < 0) producer_cpu = c;
-        else if (consumer_cpu < 0) consumer_cpu = c;
+        if (producer_cpu < 0)
+          producer_cpu = c;
+        else if (consumer_cpu < 0)
+          consumer_cpu = c;
       }
     }
     if (consumer_cpu < 0) producer_cpu = -1;  // one CPU: let the OS schedule

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Switch cost of the coflow scheduler and of the Asio driver against hand-written state
 // machines and bare C++20 coroutines, all resumed round-robin; and the cost of timers.
 //
@@ -26,8 +27,8 @@ namespace coflow_scheduler_bench {
 
 void switch_counter(benchmark::State& state) {
   const double switches = static_cast<double>(state.range(0)) * static_cast<double>(state.range(1));
-  state.counters["per_switch"] =
-      benchmark::Counter(switches, benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
+  state.counters["per_switch"] = benchmark::Counter(
+      switches, benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
 }
 
 // (a) Hand-written state machines: `resume()` returns false when done; a deque round-robin.
@@ -123,8 +124,10 @@ void SwitchBareCoroutines(benchmark::State& state) {
       std::coroutine_handle<> h = queue.front();
       queue.pop_front();
       h.resume();
-      if (h.done()) h.destroy();
-      else queue.push_back(h);
+      if (h.done())
+        h.destroy();
+      else
+        queue.push_back(h);
     }
   }
   switch_counter(state);
@@ -197,9 +200,9 @@ std::vector<std::chrono::nanoseconds> shuffled_delays(std::int64_t n) {
 }
 
 void timer_counter(benchmark::State& state) {
-  state.counters["per_timer"] = benchmark::Counter(static_cast<double>(state.range(0)),
-                                                   benchmark::Counter::kIsIterationInvariantRate |
-                                                       benchmark::Counter::kInvert);
+  state.counters["per_timer"] =
+      benchmark::Counter(static_cast<double>(state.range(0)),
+                         benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
 }
 
 void TimersPriorityQueue(benchmark::State& state) {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Streaming 1,000,000 (int64, text) rows out of SQLite: `sqlite::query | fold` (a worker thread
 // steps the statement, rows cross an SPSC ring) against a raw sqlite3_step loop on one thread.
 // Both read the same shared-cache in-memory table and compute the same thing: the sum of the
@@ -67,7 +68,9 @@ void check(benchmark::State& state, const totals& t) {
 void raw_sqlite3_step(benchmark::State& state) {
   db();
   sqlite3* c = nullptr;
-  if (sqlite3_open_v2(uri, &c, SQLITE_OPEN_READWRITE | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) std::abort();
+  if (sqlite3_open_v2(uri, &c, SQLITE_OPEN_READWRITE | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, nullptr) !=
+      SQLITE_OK)
+    std::abort();
   cpu_meter meter{state};
   for (auto _ : state) {
     sqlite3_stmt* s = nullptr;
@@ -90,7 +93,9 @@ void raw_sqlite3_step(benchmark::State& state) {
 void raw_sqlite3_step_typed_rows(benchmark::State& state) {
   db();
   sqlite3* c = nullptr;
-  if (sqlite3_open_v2(uri, &c, SQLITE_OPEN_READWRITE | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) std::abort();
+  if (sqlite3_open_v2(uri, &c, SQLITE_OPEN_READWRITE | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, nullptr) !=
+      SQLITE_OK)
+    std::abort();
   cpu_meter meter{state};
   for (auto _ : state) {
     sqlite3_stmt* s = nullptr;
@@ -98,9 +103,8 @@ void raw_sqlite3_step_typed_rows(benchmark::State& state) {
     totals t;
     while (sqlite3_step(s) == SQLITE_ROW) {
       std::tuple<std::int64_t, std::string> row{
-          sqlite3_column_int64(s, 0),
-          std::string(reinterpret_cast<const char*>(sqlite3_column_text(s, 1)),
-                      static_cast<std::size_t>(sqlite3_column_bytes(s, 1)))};
+          sqlite3_column_int64(s, 0), std::string(reinterpret_cast<const char*>(sqlite3_column_text(s, 1)),
+                                                  static_cast<std::size_t>(sqlite3_column_bytes(s, 1)))};
       benchmark::DoNotOptimize(row);
       t.ids += std::get<0>(row);
       t.text += std::get<1>(row).size();
@@ -135,13 +139,14 @@ void coflow_query_fetch_many_fold(benchmark::State& state) {
   cpu_meter meter{state};
   for (auto _ : state) {
     totals t = coflow::sqlite::query<std::int64_t, std::string>(d, select_sql).fetch_many(n) |
-               coflow::fold(totals{}, [](totals acc, const std::vector<std::tuple<std::int64_t, std::string>>& batch) {
-                 for (const auto& [id, name] : batch) {
-                   acc.ids += id;
-                   acc.text += name.size();
-                 }
-                 return acc;
-               });
+               coflow::fold(totals{},
+                            [](totals acc, const std::vector<std::tuple<std::int64_t, std::string>>& batch) {
+                              for (const auto& [id, name] : batch) {
+                                acc.ids += id;
+                                acc.text += name.size();
+                              }
+                              return acc;
+                            });
     benchmark::DoNotOptimize(t);
     check(state, t);
   }

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSL-1.0
 # Runs PROGRAM and passes when its standard output is exactly the contents of EXPECTED.
 execute_process(COMMAND ${PROGRAM} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
 file(READ ${EXPECTED} expected)

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // quickstart: the seed's producer and consumer, written with coflow.
 //
 // A flow is built from stages. Each pull of a stage gives a value, the end, a failure, or a

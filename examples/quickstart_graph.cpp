@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // quickstart_graph: prints the quickstart's producer graph in Graphviz form
 // (scripts/render_graphs.sh turns it into docs/graphs/quickstart.png).
 //
@@ -18,7 +19,8 @@ int main() {
   // The consumer is a generator: what it pulls (the title, then the producer) is in its code,
   // not in its type, so the graph shows the producer, whose stages are all in its type.
   std::cout << "// " << coflow::describe(producer()) << '\n';
-  std::cout << coflow::to_dot(producer(), {.graph_name = "quickstart",
-                                           .label = "quickstart: producer(), pulled by the consumer generator",
-                                           .legend = true});
+  std::cout << coflow::to_dot(producer(),
+                              {.graph_name = "quickstart",
+                               .label = "quickstart: producer(), pulled by the consumer generator",
+                               .legend = true});
 }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // scheduler: a flow that waits for events is parked (it costs nothing) until they arrive.
 // The README's scheduler example, kept compiling and checked by ctest.
 #include <coflow/coflow.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // sqlite_report: a report over 100,000 rows, computed while the same scheduler keeps a
 // heartbeat going.
 //
@@ -76,8 +77,8 @@ int main() {
     log.report_done = true;
     beats_at_end = log.beats;
     auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(clock_type::now() - start).count();
-    std::printf("report: %lld orders, %.2f with tax, in %lld ms\n", static_cast<long long>(t.orders), t.amount,
-                static_cast<long long>(ms));
+    std::printf("report: %lld orders, %.2f with tax, in %lld ms\n", static_cast<long long>(t.orders),
+                t.amount, static_cast<long long>(ms));
   });
   report.on_error([&](const coflow::failure& f) {
     log.report_done = true;

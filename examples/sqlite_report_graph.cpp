@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // sqlite_report_graph: prints the graph of sqlite_report's flow in Graphviz form
 // (scripts/render_graphs.sh turns it into docs/graphs/sqlite_report.png).
 //

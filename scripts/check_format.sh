@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSL-1.0
 # Checks that every C++ file of coflow is formatted as .clang-format says (clang-format 16).
 # Exits 1 and names the files that are not; `scripts/check_format.sh --fix` formats them.
 set -euo pipefail

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSL-1.0
 # Checks that coflow's headers include only downwards: each folder of include/coflow/ is a
 # layer, and a header may include a header of a lower layer or of its own folder, never one
 # above it; and no header reaches itself through its includes (no cycle, within a folder too).

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSL-1.0
 # Builds and runs the demo (examples/quickstart.cpp), installing what it lacks.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSL-1.0
 # Sourced by the other scripts: installs the Debian packages coflow needs that are missing.
 # Usage: need_packages pkg...   (as root: apt-get installs them; otherwise prints the line and exits)
 

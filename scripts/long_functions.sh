@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSL-1.0
 # Lists the functions in coflow's headers that are longer than a limit (40 lines by default),
 # counted from the line of the signature (after any template header and requires clause) to the
 # closing brace. Exits 1 when there is one.

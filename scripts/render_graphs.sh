@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSL-1.0
 # Renders the stage graphs of the demo and of the SQLite example with Graphviz:
 # docs/graphs/quickstart.png and docs/graphs/sqlite_report.png. The graphs come from
 # coflow::to_dot, printed by examples/quickstart_graph.cpp and examples/sqlite_report_graph.cpp.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSL-1.0
 # Services coflow's tests use: a throw-away PostgreSQL 15 server.
 #
 #   . scripts/services.sh && start_services   # exports COFLOW_PG_CONNINFO

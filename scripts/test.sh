@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSL-1.0
 # Installs what is missing, checks the format, the layers and the length of functions, then
 # configures, builds and runs every test: GCC 12 (debug), Clang 16 (debug, with the fuzz
 # targets), Clang 16 with libc++ 16, GCC with AddressSanitizer + UndefinedBehaviorSanitizer,

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSL-1.0
 # Compile-time budget: generates translation units that build the same flows with coflow and
 # with range-v3, compiles each with `-O2 -std=c++20 -c` under g++ and clang++-16, and prints a
 # Markdown table of the medians of wall time ("Elapsed") and peak compiler memory ("Maximum

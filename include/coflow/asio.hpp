@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // coflow/asio.hpp - the Boost.Asio driver (link coflow::asio); see coflow/drivers/asio.hpp.
 #pragma once
 

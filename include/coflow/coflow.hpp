@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // coflow/coflow.hpp - all of coflow but the SQL drivers (coflow/sql/) and Asio (coflow/asio.hpp).
 #pragma once
 
@@ -8,22 +9,22 @@
 #include "coflow/core/step.hpp"
 #include "coflow/core/waker.hpp"
 
+#include "coflow/sources/callback.hpp"
 #include "coflow/sources/from.hpp"
 #include "coflow/sources/iota.hpp"
 #include "coflow/sources/just.hpp"
 #include "coflow/sources/scripted.hpp"
-#include "coflow/sources/callback.hpp"
 
+#include "coflow/stages/chunk.hpp"
+#include "coflow/stages/concurrent.hpp"
 #include "coflow/stages/filter.hpp"
+#include "coflow/stages/line_break.hpp"
 #include "coflow/stages/map.hpp"
 #include "coflow/stages/merge.hpp"
-#include "coflow/stages/concurrent.hpp"
+#include "coflow/stages/take.hpp"
+#include "coflow/stages/trap.hpp"
 #include "coflow/stages/zip.hpp"
 #include "coflow/stages/zip_longest.hpp"
-#include "coflow/stages/take.hpp"
-#include "coflow/stages/chunk.hpp"
-#include "coflow/stages/line_break.hpp"
-#include "coflow/stages/trap.hpp"
 
 #include "coflow/coro/generator.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Spawning something that is neither a stage nor a range on an io_context.
 // expect: coflow::asio::spawn: the flow is neither a stage nor a range
 #include <coflow/asio.hpp>

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSL-1.0
 # Builds SOURCE with CXX and FLAGS; passes when it fails with the `// expect:` text in the
 # output (or compiles, when the expect text is COMPILES).
 file(STRINGS ${SOURCE} expect_lines REGEX "^// expect: ")

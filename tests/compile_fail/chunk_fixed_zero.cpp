@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // chunk with a compile-time size of 0.
 // expect: coflow::chunk: the chunk size must be at least 1
 #include <coflow/coflow.hpp>
@@ -7,5 +8,6 @@
 #include <vector>
 
 int main() {
-  auto c = std::vector{1} | coflow::chunk(std::integral_constant<int, 0>{}); (void)c;
+  auto c = std::vector{1} | coflow::chunk(std::integral_constant<int, 0>{});
+  (void)c;
 }

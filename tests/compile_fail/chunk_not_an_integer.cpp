@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // chunk with a size that is not an integer.
 // expect: coflow::chunk: the chunk size must be an integer
 #include <coflow/coflow.hpp>
@@ -7,5 +8,6 @@
 #include <vector>
 
 int main() {
-  auto c = std::vector{1} | coflow::chunk("2"); (void)c;
+  auto c = std::vector{1} | coflow::chunk("2");
+  (void)c;
 }

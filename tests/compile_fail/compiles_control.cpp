@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The twin of the map_*, filter_* and sink_* cases that must compile: the harness fails on
 // unrelated errors.
 // expect: COMPILES

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // A concurrent branch is stored in the stage: a move-only stage must be moved in.
 // expect: coflow::concurrent: a move-only stage was passed as an lvalue; std::move it in
 #include <coflow/sources/callback.hpp>

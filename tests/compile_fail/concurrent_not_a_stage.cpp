@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // A concurrent branch must be a stage or a range.
 // expect: coflow::concurrent: a branch is neither a stage nor a range
 #include <coflow/stages/concurrent.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // `a | concurrent(b)`: b is checked where concurrent(b) is written.
 // expect: coflow::concurrent: a branch is neither a stage nor a range
 #include <coflow/stages/concurrent.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // A filter whose predicate does not give a bool.
 // expect: coflow::filter: the predicate does not return something convertible to bool
 #include <coflow/coflow.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // A filter whose predicate cannot take the upstream value type.
 // expect: coflow::filter: the predicate cannot be called with the upstream value type
 #include <coflow/coflow.hpp>

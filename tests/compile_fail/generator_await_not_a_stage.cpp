@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // co_await of something that is not a stage (a plain vector) inside a generator.
 // expect: coflow::generator: co_await needs a stage
 #include <coflow/coflow.hpp>
@@ -9,4 +10,6 @@ coflow::generator<int> numbers() {
   while (auto x = co_await v) co_yield *x;
 }
 
-int main() { auto g = numbers(); }
+int main() {
+  auto g = numbers();
+}

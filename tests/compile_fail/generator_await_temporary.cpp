@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // co_await of a temporary stage: it would restart on every pull.
 // expect: coflow::generator: co_await needs a stage held in a variable
 #include <coflow/coflow.hpp>
@@ -6,4 +7,6 @@ coflow::generator<int> numbers() {
   while (auto x = co_await coflow::iota(0, 3)) co_yield *x;
 }
 
-int main() { auto g = numbers(); }
+int main() {
+  auto g = numbers();
+}

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The twin of the generator cases: the same includes, used correctly.
 // expect: COMPILES
 #include <coflow/coflow.hpp>
@@ -8,4 +9,6 @@ coflow::generator<int> numbers() {
   co_yield coflow::cooperate{};
 }
 
-int main() { auto g = numbers(); }
+int main() {
+  auto g = numbers();
+}

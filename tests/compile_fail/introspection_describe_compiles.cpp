@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // expect: COMPILES
 #include <coflow/introspection/describe.hpp>
 #include <coflow/introspection/to_dot.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // expect: coflow::describe: the argument is not a stage
 #include <coflow/introspection/describe.hpp>
 

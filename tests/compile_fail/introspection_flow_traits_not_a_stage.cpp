@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // expect: coflow::flow_traits: the type is not a stage
 #include <coflow/introspection/traits.hpp>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // A map whose function returns nothing.
 // expect: coflow::map: the function returns void
 #include <coflow/coflow.hpp>
@@ -6,7 +7,8 @@
 #include <vector>
 
 int main() {
-  auto m = coflow::from(std::vector<int>{1}) | coflow::map([](int) {}) | coflow::filter([](int) { return true; });
+  auto m =
+      coflow::from(std::vector<int>{1}) | coflow::map([](int) {}) | coflow::filter([](int) { return true; });
   auto v = std::move(m) | coflow::to_vector();
   (void)v;
 }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // A map whose function cannot take the upstream value type.
 // expect: coflow::map: the function cannot be called with the upstream value type
 #include <coflow/coflow.hpp>

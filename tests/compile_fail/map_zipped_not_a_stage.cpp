@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // map(f, a, b) where b is neither a stage nor a range.
 // expect: coflow::map: an argument after the function is neither a stage nor a range
 #include <coflow/coflow.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // map(f, a, b) where f cannot take the zipped value types.
 // expect: coflow::map: the function cannot be called with the zipped value types
 #include <coflow/coflow.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // map(f, a, b) where f returns nothing.
 // expect: coflow::map: the function returns void; a map must give a value
 #include <coflow/coflow.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The twin of the merge cases: the same calls with valid branches compile.
 // expect: COMPILES
 #include <coflow/sources/callback.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // A merge branch must be a stage or a range.
 // expect: coflow::merge: a branch is neither a stage nor a range
 #include <coflow/stages/merge.hpp>

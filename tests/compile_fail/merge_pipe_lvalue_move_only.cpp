@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // `a | merge(b)` stores b in the closure: a move-only stage must be moved in.
 // expect: coflow::merge: a move-only stage was passed as an lvalue; std::move it in
 #include <coflow/sources/callback.hpp>

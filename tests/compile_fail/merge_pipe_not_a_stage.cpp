@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // `a | merge(b)`: b is checked where merge(b) is written.
 // expect: coflow::merge: a branch is neither a stage nor a range
 #include <coflow/stages/merge.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // expect: coflow::postgres::query: a declared column type cannot be read
 #include <coflow/sql/postgres.hpp>
 

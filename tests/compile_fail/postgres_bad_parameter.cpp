@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // expect: coflow::postgres::query: a parameter type cannot be bound
 #include <coflow/sql/postgres.hpp>
 

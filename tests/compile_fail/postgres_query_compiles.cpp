@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // expect: COMPILES
 #include <coflow/sql/postgres.hpp>
 
@@ -7,7 +8,7 @@
 
 int main() {
   auto q = coflow::postgres::query<std::int64_t, std::optional<std::string>, bool>("", "SELECT $1, $2, $3", 1,
-                                                                                  "x", true);
+                                                                                   "x", true);
   auto b = coflow::postgres::query<double>("", "SELECT 1.5").fetch_many(10);
   (void)q;
   (void)b;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The twin of scheduler_spawn_not_a_stage.cpp and asio_*_not_a_stage.cpp that must compile.
 // expect: COMPILES
 #include <coflow/asio.hpp>

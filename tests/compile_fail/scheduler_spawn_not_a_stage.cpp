@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Spawning something that is neither a stage nor a range on the scheduler.
 // expect: coflow::scheduler::spawn: the flow is neither a stage nor a range
 #include <coflow/scheduling/scheduler.hpp>

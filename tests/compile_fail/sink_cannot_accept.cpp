@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // for_each with a function that cannot take the values.
 // expect: coflow::for_each: the function cannot be called with the upstream value type
 #include <coflow/coflow.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // first of values that can be neither copied nor moved.
 // expect: coflow::first: the value type can be neither copied nor moved
 #include <coflow/coflow.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // fold whose function cannot take (accumulator, value).
 // expect: coflow::fold: the function cannot be called with (accumulator, upstream value)
 #include <coflow/coflow.hpp>
@@ -6,6 +7,7 @@
 #include <vector>
 
 int main() {
-  auto n = coflow::from(std::vector<std::string>{"a"}) | coflow::fold(0, [](int acc, int i) { return acc + i; });
+  auto n =
+      coflow::from(std::vector<std::string>{"a"}) | coflow::fold(0, [](int acc, int i) { return acc + i; });
   (void)n;
 }

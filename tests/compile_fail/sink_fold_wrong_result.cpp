@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // fold whose function gives something the accumulator cannot take.
 // expect: coflow::fold: the function's result cannot be assigned to the accumulator
 #include <coflow/coflow.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // A sink on the right of something that is not a flow.
 // expect: coflow: the left side of | is neither a stage nor a range
 #include <coflow/coflow.hpp>

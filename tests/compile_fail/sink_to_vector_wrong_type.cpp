@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // to_vector<V> of values that cannot become a V.
 // expect: coflow::to_vector<V>: the upstream value type cannot be converted to V
 #include <coflow/coflow.hpp>

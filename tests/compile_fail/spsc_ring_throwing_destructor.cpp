@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The ring destroys items on the consumer's side and in its destructor: they must not throw.
 // expect: coflow::spsc_ring: T must be nothrow destructible
 #include <coflow/threads/spsc_ring.hpp>

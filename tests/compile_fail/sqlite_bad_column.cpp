@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // expect: coflow::sqlite::query: a declared column type cannot be read
 #include <coflow/sql/sqlite.hpp>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // expect: coflow::sqlite::database::execute: a parameter type cannot be bound
 #include <coflow/sql/sqlite.hpp>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // expect: COMPILES
 #include <coflow/sql/sqlite.hpp>
 

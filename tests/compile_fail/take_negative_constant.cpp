@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // take with a negative count known at compile time.
 // expect: coflow::take: the count must not be negative
 #include <coflow/coflow.hpp>
@@ -6,5 +7,6 @@
 #include <vector>
 
 int main() {
-  auto t = std::vector{1} | coflow::take(std::integral_constant<int, -1>{}); (void)t;
+  auto t = std::vector{1} | coflow::take(std::integral_constant<int, -1>{});
+  (void)t;
 }

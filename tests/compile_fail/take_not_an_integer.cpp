@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // take with a count that is not an integer.
 // expect: coflow::take: the count must be an integer
 #include <coflow/coflow.hpp>
@@ -7,5 +8,6 @@
 #include <vector>
 
 int main() {
-  auto t = std::vector{1} | coflow::take(2.5); (void)t;
+  auto t = std::vector{1} | coflow::take(2.5);
+  (void)t;
 }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The twin of threaded_bad_factory: a good factory compiles with the same flags.
 // expect: COMPILES
 #include <coflow/threads/threaded.hpp>

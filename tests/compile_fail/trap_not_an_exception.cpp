@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // trap of a type that is not an exception class.
 // expect: coflow::trap: each trapped type must be an exception class type
 #include <coflow/coflow.hpp>
@@ -7,5 +8,6 @@
 #include <vector>
 
 int main() {
-  auto t = std::vector{1} | coflow::trap<int>(); (void)t;
+  auto t = std::vector{1} | coflow::trap<int>();
+  (void)t;
 }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // trap with no exception type.
 // expect: coflow::trap: name at least one exception type
 #include <coflow/coflow.hpp>
@@ -7,5 +8,6 @@
 #include <vector>
 
 int main() {
-  auto t = std::vector{1} | coflow::trap<>(); (void)t;
+  auto t = std::vector{1} | coflow::trap<>();
+  (void)t;
 }

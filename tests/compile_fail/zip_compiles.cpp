@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The twin of zip_not_a_stage.cpp that must compile: the harness fails on unrelated errors.
 // expect: COMPILES
 #include <coflow/coflow.hpp>

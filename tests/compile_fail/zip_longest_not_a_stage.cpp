@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // zip_longest of something that is neither a stage nor a range.
 // expect: coflow::zip_longest: a branch (an argument of zip_longest) is neither a stage nor a range
 #include <coflow/coflow.hpp>
@@ -7,5 +8,6 @@
 #include <vector>
 
 int main() {
-  auto z = coflow::zip_longest(std::vector{1}, 'c'); (void)z;
+  auto z = coflow::zip_longest(std::vector{1}, 'c');
+  (void)z;
 }

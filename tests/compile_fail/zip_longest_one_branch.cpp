@@ -1,7 +1,9 @@
+// SPDX-License-Identifier: BSL-1.0
 // A zip_longest stage of a single branch, named directly.
 // expect: coflow::zip_longest: needs at least two branches
 #include <coflow/coflow.hpp>
 
 int main() {
-  coflow::zip_longest_stage<coflow::just_source<int>> z{coflow::just(1)}; (void)z;
+  coflow::zip_longest_stage<coflow::just_source<int>> z{coflow::just(1)};
+  (void)z;
 }

@@ -1,7 +1,9 @@
+// SPDX-License-Identifier: BSL-1.0
 // A zip stage of a single branch, named directly.
 // expect: coflow::zip: needs at least two branches
 #include <coflow/coflow.hpp>
 
 int main() {
-  coflow::zip_stage<coflow::just_source<int>> z{coflow::just(1)}; (void)z;
+  coflow::zip_stage<coflow::just_source<int>> z{coflow::just(1)};
+  (void)z;
 }

@@ -1,6 +1,7 @@
+// SPDX-License-Identifier: BSL-1.0
 #include <coflow/control/block.hpp>
-#include <coflow/coro/generator.hpp>
 #include <coflow/core/waker.hpp>
+#include <coflow/coro/generator.hpp>
 #include <coflow/sinks/to_vector.hpp>
 #include <coflow/sources/from.hpp>
 #include <coflow/sources/iota.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // A fused pipeline allocates nothing per item: global operator new is counted here.
 #include <coflow/control/block.hpp>
 #include <coflow/sinks/fold.hpp>
@@ -31,8 +32,12 @@ void* operator new(std::size_t n) {
   if (void* p = std::malloc(n ? n : 1)) return p;
   throw std::bad_alloc();
 }
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+void operator delete(void* p) noexcept {
+  std::free(p);
+}
+void operator delete(void* p, std::size_t) noexcept {
+  std::free(p);
+}
 
 namespace {
 auto pipeline(const std::vector<std::int64_t>& v) {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // coflow::failure: an exception carried as a value, keeping its original type and contents;
 // and cancelled_error, the failure of a cancelled flow.
 #include <coflow/core/failure.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // `src | adaptor(args)`, `closure | closure`, and the `closure` / `make_closure` pieces an
 // adaptor is built from. A misuse on the left of `|` (neither a stage nor a range) is a
 // static_assert inside the hidden friend's body, which a `requires` cannot test without a hard
@@ -36,9 +37,7 @@ inline constexpr append_fn append{};
 /// Whether `l | r` finds an operator. A requires-expression outside a template may not hold an
 /// invalid expression (the program is ill-formed, and GCC says so), hence a concept.
 template <class L, class R>
-concept can_pipe = requires(L&& l, R&& r) {
-  std::forward<L>(l) | std::forward<R>(r);
-};
+concept can_pipe = requires(L&& l, R&& r) { std::forward<L>(l) | std::forward<R>(r); };
 
 inline auto twice = [](int i) { return 2 * i; };
 inline auto odd = [](int i) { return i % 2 == 1; };

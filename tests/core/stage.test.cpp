@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The stage concept, its refinements `drivable` and `lends_cursor`, and the static properties
 // every stage states or defaults (value_t, can_cooperate_v, uses_threads_v, buffer_bound_v).
 // These are real concepts, so the negative checks are plain `!concept<T>` on hand-written types

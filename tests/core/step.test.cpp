@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 #include <coflow/core/step.hpp>
 
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // waker, current_waker and waker_scope: the handle a stage gives the producer of the event it
 // waits on. The drivers' side of it (a wake before the park is remembered, a parked flow costs
 // nothing) is tested with each driver; here, the handle itself, from one thread and from many.

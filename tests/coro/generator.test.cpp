@@ -1,5 +1,6 @@
-#include <coflow/coro/generator.hpp>
+// SPDX-License-Identifier: BSL-1.0
 #include <coflow/control/block.hpp>
+#include <coflow/coro/generator.hpp>
 #include <coflow/sinks/to_vector.hpp>
 #include <coflow/sources/from.hpp>
 #include <coflow/sources/just.hpp>

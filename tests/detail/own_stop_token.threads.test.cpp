@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // coflow's own stop_token, stop_source, stop_callback and jthread, checked with every standard
 // library (COFLOW_OWN_STOP_TOKEN selects them where the library has the standard ones).
 #define COFLOW_OWN_STOP_TOKEN

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // coflow::stop_token and coflow::jthread as coflow/detail/stop_token.hpp selects them: the
 // standard's where the library has them, coflow's own otherwise (libc++ before 18).
 #include "detail/stop_token_cases.hpp"

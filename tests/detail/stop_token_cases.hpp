@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The cases of tests/detail/*stop_token*.test.cpp: coflow::stop_token, stop_source,
 // stop_callback and jthread, whichever implementation coflow/detail/stop_token.hpp selected.
 #pragma once

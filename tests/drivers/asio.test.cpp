@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // What only the Asio driver has: completion tokens and executors.
 #include <coflow/asio.hpp>
 #include <coflow/sources/from.hpp>
@@ -50,7 +51,8 @@ TEST(AsioDriver, AsyncRunWithAFailureGivesTheOriginalException) {
 
 TEST(AsioDriver, AsyncRunWithUseFuture) {
   boost::asio::io_context ctx;
-  std::future<std::vector<int>> ok = coflow::asio::async_run(ctx, coflow::from({1, 2, 3}), boost::asio::use_future);
+  std::future<std::vector<int>> ok =
+      coflow::asio::async_run(ctx, coflow::from({1, 2, 3}), boost::asio::use_future);
   std::future<std::vector<int>> bad = coflow::asio::async_run(
       ctx, coflow::scripted<int>({cooperate{}, coflow::failure::make(std::overflow_error("big"))}),
       boost::asio::use_future);

@@ -1,6 +1,7 @@
+// SPDX-License-Identifier: BSL-1.0
 // The behaviour of spawned flows, on the coflow scheduler and on the Boost.Asio driver alike.
-#include "support/stages.hpp"
 #include "drivers/drivers.hpp"
+#include "support/stages.hpp"
 
 #include <coflow/coro/generator.hpp>
 #include <coflow/sinks/fold.hpp>
@@ -99,11 +100,13 @@ TYPED_TEST(Driver, ASinkWithoutAResultFiresAVoidDeferred) {
 // A sink's function that throws once left the driver's loop, ending every flow on it; it
 // fails its own flow (with the original type), as `flow | sink` does, and the others go on.
 TYPED_TEST(Driver, AThrowingSinkFailsItsFlowOnly) {
-  auto bad = this->driver.spawn(coflow::scripted<int>({1, cooperate{}, 2, 3}), coflow::fold(0, [](int acc, int v) {
-                                  if (v == 2) throw std::domain_error("two");
-                                  return acc + v;
-                                }));
-  auto good = this->driver.spawn(coflow::scripted<int>({1, cooperate{}, cooperate{}, 2}), coflow::fold(0, std::plus<>{}));
+  auto bad =
+      this->driver.spawn(coflow::scripted<int>({1, cooperate{}, 2, 3}), coflow::fold(0, [](int acc, int v) {
+                           if (v == 2) throw std::domain_error("two");
+                           return acc + v;
+                         }));
+  auto good = this->driver.spawn(coflow::scripted<int>({1, cooperate{}, cooperate{}, 2}),
+                                 coflow::fold(0, std::plus<>{}));
   this->driver.run();
   ASSERT_TRUE(bad.failed());
   EXPECT_TRUE(bad.error().template is<std::domain_error>());
@@ -278,7 +281,8 @@ TYPED_TEST(Driver, MergeOfADeferredFiredOnTheNextTurn) {
   // The seed's test: merge(deferred fired later, [1, 2, cooperate, 3]) gives 1 2 test 3.
   using V = std::variant<std::string, int>;
   coflow::deferred<std::string> later;
-  auto d = this->driver.spawn(coflow::merge(coflow::from(later), coflow::scripted<int>({1, 2, cooperate{}, 3})));
+  auto d =
+      this->driver.spawn(coflow::merge(coflow::from(later), coflow::scripted<int>({1, 2, cooperate{}, 3})));
   this->driver.call_later(0ms, [later]() mutable { later.callback("test"); });
   this->driver.run();
   EXPECT_EQ(d.value(), (std::vector<V>{V{1}, V{2}, V{std::string{"test"}}, V{3}}));
@@ -301,7 +305,8 @@ TYPED_TEST(Driver, AnAlreadyFiredDeferredGivesItsValueAtOnce) {
 TYPED_TEST(Driver, AnErrbackedDeferredGivesAFailure) {
   coflow::deferred<int> later;
   auto d = this->driver.spawn(coflow::from(later));
-  this->driver.call_later(1ms, [later]() mutable { later.errback(failure::make(std::domain_error("late"))); });
+  this->driver.call_later(1ms,
+                          [later]() mutable { later.errback(failure::make(std::domain_error("late"))); });
   this->driver.run();
   ASSERT_TRUE(d.failed());
   EXPECT_TRUE(d.error().template is<std::domain_error>());

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Wake-ups and calls from other threads, on the coflow scheduler and on the Boost.Asio driver.
 #include "drivers/drivers.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The two drivers behind one interface, so each behaviour test runs on both.
 #pragma once
 
@@ -75,7 +76,9 @@ class mailbox {
   mailbox() : s_{std::make_shared<state>()} {}
 
   /// From any thread.
-  void give(T v) const { post([&] { s_->items.push_back(std::move(v)); }); }
+  void give(T v) const {
+    post([&] { s_->items.push_back(std::move(v)); });
+  }
   void close() const {
     post([&] { s_->closed = true; });
   }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Fuzzes coflow::chunk against a model: any chunk size from 1 to 16, values, cooperates and
 // maybe an upstream failure anywhere, and a consumer that may stop early. Every path (next(),
 // block, drive) must show the model's whole trace: no value is lost, not even before a failure.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Shared by coflow's fuzz targets: a source that cannot cooperate, the failure the fuzzers
 // inject upstream, and traces of everything a consumer observes, compared with a model's.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Fuzzes coflow::line_break against a model: arbitrary bytes cut into arbitrary chunks, any
 // delimiter, a small line limit, with or without a trailer, cooperates anywhere and maybe an
 // upstream failure. Every path (next(), block, a sink) must show the model's whole trace.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Fuzzes coflow::spsc_ring against a std::deque: a random sequence of every producer and
 // consumer call (single calls, bulk calls of any size, peek/release, consume_n, throwing
 // items and callbacks, the blocking calls where they cannot block, close and stop), each

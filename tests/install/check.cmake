@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSL-1.0
 # Installs coflow from BUILD_DIR into a scratch prefix, then configures, builds and runs
 # tests/install as a separate project against it, with the same compiler and flags.
 set(prefix ${WORK_DIR}/prefix)

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 #include <coflow/coflow.hpp>
 #include <coflow/introspection/describe.hpp>
 
@@ -45,7 +46,8 @@ auto numbers_to_text() {
          coflow::filter([](const std::string& s) { return !s.empty(); });
 }
 using numbers_to_text_t = decltype(numbers_to_text());
-static_assert(coflow::describe<numbers_to_text_t>() == "from<vector<int>> | map -> string | filter -> string");
+static_assert(coflow::describe<numbers_to_text_t>() ==
+              "from<vector<int>> | map -> string | filter -> string");
 static_assert(coflow::describe<numbers_to_text_t, coflow::to_vector_sink<>>() ==
               "from<vector<int>> | map -> string | filter -> string | to_vector");
 

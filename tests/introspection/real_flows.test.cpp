@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // describe, to_dot and flow_traits over flows built from coflow's own stages.
 #include <coflow/coflow.hpp>
 #include <coflow/introspection/describe.hpp>
@@ -23,7 +24,8 @@ using producer_t = decltype(producer());
 static_assert(coflow::describe<producer_t>() ==
               "zip(from<vector<int>>, scripted<string>) -> tuple<int, string>");
 static_assert(std::is_same_v<coflow::flow_traits<producer_t>::value_type, std::tuple<int, std::string>>);
-static_assert(coflow::flow_traits<producer_t>::can_cooperate && !coflow::flow_traits<producer_t>::uses_threads);
+static_assert(coflow::flow_traits<producer_t>::can_cooperate &&
+              !coflow::flow_traits<producer_t>::uses_threads);
 static_assert(coflow::stage_count_v<producer_t> == 3 && coflow::source_count_v<producer_t> == 2 &&
               coflow::depth_v<producer_t> == 2);
 // zip holds at most one value per branch but the last while it waits on a cooperate.
@@ -42,9 +44,12 @@ using chunk_t = decltype(coflow::iota(0) | coflow::chunk(4));
 static_assert(!coflow::is_bounded_v<chunk_t>);
 
 // A threaded source runs a worker: the flows downstream of it use threads.
-using threaded_t = decltype(coflow::threaded([] { return std::vector{5, 4, 3}; }) |
+using threaded_t = decltype(coflow::threaded([] {
+                              return std::vector{5, 4, 3};
+                            }) |
                             coflow::map([](int i) { return i * 2; }));
-static_assert(coflow::flow_traits<threaded_t>::uses_threads && coflow::flow_traits<threaded_t>::can_cooperate);
+static_assert(coflow::flow_traits<threaded_t>::uses_threads &&
+              coflow::flow_traits<threaded_t>::can_cooperate);
 static_assert(coflow::is_bounded_v<threaded_t>);
 using merged_t = decltype(coflow::merge(std::declval<threaded_t>(), coflow::from(std::vector{1, 2})));
 static_assert(coflow::flow_traits<merged_t>::uses_threads && !coflow::synchronous_flow<merged_t>);
@@ -70,7 +75,9 @@ TEST(RealFlows, Describe) {
 }
 
 TEST(RealFlows, ToDotMarksTheThreadedSource) {
-  auto f = coflow::merge(coflow::threaded([] { return std::vector{5, 4, 3}; }) | coflow::map([](int i) { return i * 2; }),
+  auto f = coflow::merge(coflow::threaded([] {
+                           return std::vector{5, 4, 3};
+                         }) | coflow::map([](int i) { return i * 2; }),
                          coflow::from(std::vector{1, 2}));
   std::string dot = coflow::to_dot(f, coflow::to_vector());
   EXPECT_NE(dot.find("[label=\"threaded<int>\", shape=ellipse, style=\"dashed,filled\", peripheries=2"),

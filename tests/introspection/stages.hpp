@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Test-only stages that follow coflow's stage convention, for the introspection tests: a stage
 // with two upstreams, a threaded source with a buffer, and a source that describes itself.
 #pragma once
@@ -16,7 +17,8 @@ struct pair_stage {
   using value_type = std::pair<coflow::stored_value_t<A>, coflow::stored_value_t<B>>;
   static constexpr bool can_cooperate = coflow::can_cooperate_v<A> || coflow::can_cooperate_v<B>;
   static constexpr bool uses_threads = coflow::uses_threads_v<A> || coflow::uses_threads_v<B>;
-  static constexpr std::size_t buffer_bound = coflow::detail::add_bounds(coflow::detail::sum_bounds<A, B>(), 1);
+  static constexpr std::size_t buffer_bound =
+      coflow::detail::add_bounds(coflow::detail::sum_bounds<A, B>(), 1);
   static constexpr std::string_view stage_name = "pair";
   using upstreams = decltype(boost::hana::tuple_t<A, B>);
 

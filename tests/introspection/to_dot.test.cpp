@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 #include <coflow/coflow.hpp>
 #include <coflow/introspection/to_dot.hpp>
 
@@ -47,7 +48,8 @@ TEST(ToDot, BranchesJoinAtTheStageThatPullsThem) {
   EXPECT_EQ(count(dot, " -> "), 4u) << dot;
   EXPECT_EQ(count(dot, " [label=") - count(dot, " -> "), 5u) << dot;
   // The cooperating source is dashed, the worker runs a thread, the map only forwards it.
-  EXPECT_NE(dot.find("n0 [label=\"scripted<int>\", shape=ellipse, style=\"dashed\"];"), std::string::npos) << dot;
+  EXPECT_NE(dot.find("n0 [label=\"scripted<int>\", shape=ellipse, style=\"dashed\"];"), std::string::npos)
+      << dot;
   EXPECT_NE(dot.find("n1 [label=\"worker<long>\", shape=ellipse, style=\"dashed,filled\", peripheries=2"),
             std::string::npos)
       << dot;
@@ -59,9 +61,14 @@ TEST(ToDot, BranchesJoinAtTheStageThatPullsThem) {
 }
 
 TEST(ToDot, LabelsAreEscapedAndOptionsApply) {
-  std::string dot = coflow::to_dot(intro_test::unbounded_source{},
-                                   {.graph_name = "jobs", .rankdir = "TB", .label = "a \"title\"", .legend = true});
-  EXPECT_EQ(dot.rfind("digraph \"jobs\" {\n  rankdir=TB;\n  labelloc=t; fontname=\"Helvetica\"; label=\"a \\\"title\\\"\";\n", 0), 0u) << dot;
+  std::string dot =
+      coflow::to_dot(intro_test::unbounded_source{},
+                     {.graph_name = "jobs", .rankdir = "TB", .label = "a \"title\"", .legend = true});
+  EXPECT_EQ(dot.rfind("digraph \"jobs\" {\n  rankdir=TB;\n  labelloc=t; fontname=\"Helvetica\"; label=\"a "
+                      "\\\"title\\\"\";\n",
+                      0),
+            0u)
+      << dot;
   EXPECT_NE(dot.find("[label=\"queue[\\\"jobs\\\"]\""), std::string::npos) << dot;
   EXPECT_NE(dot.find("subgraph cluster_legend"), std::string::npos) << dot;
   EXPECT_EQ(dot.back(), '\n');

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 #include <coflow/coflow.hpp>
 #include <coflow/introspection/traits.hpp>
 
@@ -34,7 +35,8 @@ static_assert(std::is_same_v<coflow::flow_traits<by_ref_t>::value_type, int&>);
 static_assert(std::is_same_v<coflow::flow_traits<by_ref_t>::stored_value_type, int>);
 
 // A cooperating source makes every stage downstream of it cooperate.
-using scripted_t = decltype(coflow::scripted<int>({1, coflow::cooperate{}, 2}) | coflow::map([](int i) { return i; }));
+using scripted_t =
+    decltype(coflow::scripted<int>({1, coflow::cooperate{}, 2}) | coflow::map([](int i) { return i; }));
 static_assert(coflow::flow_traits<scripted_t>::can_cooperate && !coflow::synchronous_flow<scripted_t>);
 static_assert(coflow::flow_traits<coflow::generator<int>>::can_cooperate);
 static_assert(!coflow::flow_traits<coflow::iota_source<int>>::can_cooperate);
@@ -43,7 +45,9 @@ static_assert(!coflow::flow_traits<coflow::iota_source<int>>::can_cooperate);
 using threaded_t = decltype(intro_test::worker_source<16>{} | coflow::map([](long v) { return v * 2; }));
 static_assert(coflow::flow_traits<threaded_t>::uses_threads);
 static_assert(coflow::buffer_bound_v<threaded_t> == 16 && coflow::is_bounded_v<threaded_t>);
-using joined_t = intro_test::pair_stage<threaded_t, intro_test::pair_stage<coflow::iota_source<int>, intro_test::worker_source<8>>>;
+using joined_t =
+    intro_test::pair_stage<threaded_t,
+                           intro_test::pair_stage<coflow::iota_source<int>, intro_test::worker_source<8>>>;
 using joined = coflow::flow_traits<joined_t>;
 static_assert(joined::uses_threads && joined::can_cooperate);
 static_assert(joined::buffer_bound == 16 + (8 + 1) + 1 && joined::is_bounded);

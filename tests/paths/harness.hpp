@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The path-equivalence harness: one flow, every way coflow can run it, the same outcome.
 //
 // A case is a flow factory (called once per path, so every path runs a fresh, identical flow)

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Every sink gives the same result, or the same failure, on every path (see harness.hpp).
 #include "paths/harness.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Every source gives the same values and the same end on every path (see harness.hpp).
 #include "paths/harness.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Every stage gives the same values and the same failure at the same place on every path
 // (see harness.hpp): random inputs, failures, cooperates and early stops.
 #include "paths/harness.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 #include <coflow/control/block.hpp>
 #include <coflow/scheduling/deferred.hpp>
 #include <coflow/sources/from.hpp>

@@ -1,8 +1,9 @@
-#include "support/stages.hpp"
+// SPDX-License-Identifier: BSL-1.0
 #include <coflow/scheduling/scheduler.hpp>
 #include <coflow/sinks/to_vector.hpp>
 #include <coflow/sources/from.hpp>
 #include <coflow/sources/scripted.hpp>
+#include "support/stages.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 #include <coflow/scheduling/scheduler.hpp>
 #include <coflow/sources/from.hpp>
 #include <coflow/sources/scripted.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The scheduler's run queue: FIFO order across rounds, growth during a turn, and the
 // periodic look at the clock while flows stay runnable.
 #include <coflow/scheduling/scheduler.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // What every driver does with a spawned flow (coflow/scheduling/spawn.hpp): spawn_options, the
 // turn of at most values_per_turn values, the flow destroyed before its deferred fires, trapped
 // failures, and the wake state a driver parks a flow with. Run here on the coflow scheduler;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 #include <coflow/sinks/to_vector.hpp>
 #include <coflow/sources/from.hpp>
 #include <coflow/sources/iota.hpp>

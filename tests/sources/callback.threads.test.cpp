@@ -1,5 +1,6 @@
-#include "support/stages.hpp"
+// SPDX-License-Identifier: BSL-1.0
 #include <coflow/sources/callback.hpp>
+#include "support/stages.hpp"
 
 #include <coflow/control/block.hpp>
 #include <coflow/scheduling/scheduler.hpp>

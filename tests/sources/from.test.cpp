@@ -1,6 +1,7 @@
-#include <coflow/sources/from.hpp>
+// SPDX-License-Identifier: BSL-1.0
 #include <coflow/sinks/for_each.hpp>
 #include <coflow/sinks/to_vector.hpp>
+#include <coflow/sources/from.hpp>
 #include <coflow/stages/map.hpp>
 
 #include <gtest/gtest.h>

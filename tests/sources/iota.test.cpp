@@ -1,5 +1,6 @@
-#include <coflow/sources/iota.hpp>
+// SPDX-License-Identifier: BSL-1.0
 #include <coflow/sinks/to_vector.hpp>
+#include <coflow/sources/iota.hpp>
 
 #include <gtest/gtest.h>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Runs against a real PostgreSQL server named by COFLOW_PG_CONNINFO; without it every test
 // reports a skip. scripts/test.sh starts one; by hand:
 //   . scripts/services.sh && start_services && ctest --test-dir build/debug -R Postgres; stop_services
@@ -83,11 +84,12 @@ TEST_F(Postgres, UnionOfThreeStringsGivesThreeOneColumnRows) {
 TEST_F(Postgres, BindsEveryParameterTypeAndReadsItBack) {
   const pg::blob bytes{std::byte{0}, std::byte{0x7f}, std::byte{0xff}};
   const std::string_view view = "a view";
-  auto rows = pg::query<int, std::int64_t, double, std::string, std::string, pg::blob, bool, std::optional<std::int64_t>,
-                        std::optional<std::string>, std::int16_t>(
-                  conninfo, "SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9::text, $10", 7, std::int64_t{1} << 40, 0.1,
-                  "literal", view, bytes, true, std::optional<std::int64_t>{}, std::nullopt, std::int16_t{-3}) |
-              coflow::to_vector();
+  auto rows =
+      pg::query<int, std::int64_t, double, std::string, std::string, pg::blob, bool,
+                std::optional<std::int64_t>, std::optional<std::string>, std::int16_t>(
+          conninfo, "SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9::text, $10", 7, std::int64_t{1} << 40, 0.1,
+          "literal", view, bytes, true, std::optional<std::int64_t>{}, std::nullopt, std::int16_t{-3}) |
+      coflow::to_vector();
   ASSERT_EQ(rows.size(), 1u);
   auto& [i, big, d, lit, v, b, flag, none, null, small] = rows[0];
   EXPECT_EQ(i, 7);
@@ -105,7 +107,8 @@ TEST_F(Postgres, BindsEveryParameterTypeAndReadsItBack) {
 TEST_F(Postgres, AHostileParameterIsStoredAndReadBackLiterally) {
   const std::string hostile = "'); DROP TABLE " + table + "; --";
   exec("INSERT INTO " + table + " VALUES ($1, $2)", 1, hostile);
-  EXPECT_EQ(pg::query<std::string>(conninfo, "SELECT name FROM " + table + " WHERE id = $1", 1) | coflow::to_vector(),
+  EXPECT_EQ(pg::query<std::string>(conninfo, "SELECT name FROM " + table + " WHERE id = $1", 1) |
+                coflow::to_vector(),
             std::vector<std::string>{hostile});
   EXPECT_EQ(pg::query<std::int64_t>(conninfo, "SELECT id FROM " + table + " WHERE name = $1", hostile) |
                 coflow::to_vector(),
@@ -179,7 +182,8 @@ TEST_F(Postgres, TextWithoutNulAndByteaWithNulBytesRoundTrip) {
 
 TEST_F(Postgres, OptionalColumnsTakeNull) {
   exec("INSERT INTO " + table + " VALUES (1, 'a'), (2, NULL)");
-  auto rows = pg::query<std::int64_t, std::optional<std::string>>(conninfo, "SELECT id, name FROM " + table + " ORDER BY id") |
+  auto rows = pg::query<std::int64_t, std::optional<std::string>>(
+                  conninfo, "SELECT id, name FROM " + table + " ORDER BY id") |
               coflow::to_vector();
   ASSERT_EQ(rows.size(), 2u);
   EXPECT_EQ(std::get<1>(rows[0]), "a");
@@ -191,7 +195,8 @@ TEST_F(Postgres, NullInANonOptionalColumnFailsAfterTheRowsBeforeIt) {
   const std::string sql = "SELECT id, name FROM " + table + " ORDER BY id";
   std::vector<std::string> seen;
   auto msg = error_of([&] {
-    for (auto& [id, name] : coflow::block(pg::query<std::int64_t, std::string>(conninfo, sql))) seen.push_back(name);
+    for (auto& [id, name] : coflow::block(pg::query<std::int64_t, std::string>(conninfo, sql)))
+      seen.push_back(name);
   });
   EXPECT_EQ(seen, (std::vector<std::string>{"a", "b"}));
   EXPECT_THAT(msg, HasSubstr("coflow::postgres"));
@@ -207,9 +212,11 @@ TEST_F(Postgres, AColumnCountOrTypeThatDoesNotFitFails) {
   EXPECT_THAT(count, HasSubstr("\"" + sql + "\""));
 
   auto type = error_of([&] { pg::query<std::int64_t, std::int64_t>(conninfo, sql) | coflow::to_vector(); });
-  EXPECT_THAT(type, HasSubstr("column 1 \"name\" has type text, which does not fit the declared std::int64_t"));
+  EXPECT_THAT(type,
+              HasSubstr("column 1 \"name\" has type text, which does not fit the declared std::int64_t"));
 
-  auto narrow = error_of([&] { pg::query<std::int8_t>(conninfo, "SELECT 300 AS big") | coflow::to_vector(); });
+  auto narrow =
+      error_of([&] { pg::query<std::int8_t>(conninfo, "SELECT 300 AS big") | coflow::to_vector(); });
   EXPECT_THAT(narrow, HasSubstr("column 0 \"big\" holds \"300\""));
 }
 
@@ -218,13 +225,15 @@ TEST_F(Postgres, ASyntaxErrorOrAMissingTableCarriesTheServersText) {
   EXPECT_THAT(syntax, HasSubstr("syntax error at or near \"SELEC\""));
   EXPECT_THAT(syntax, HasSubstr("\"SELEC 1\""));
 
-  auto missing = error_of([&] { pg::query<int>(conninfo, "SELECT id FROM coflow_missing") | coflow::to_vector(); });
+  auto missing =
+      error_of([&] { pg::query<int>(conninfo, "SELECT id FROM coflow_missing") | coflow::to_vector(); });
   EXPECT_THAT(missing, HasSubstr("relation \"coflow_missing\" does not exist"));
   EXPECT_THAT(missing, HasSubstr("42P01"));
 }
 
 TEST_F(Postgres, NoServerFailsWithLibpqsText) {
-  auto msg = error_of([&] { pg::query<int>("host=127.0.0.1 port=1 connect_timeout=2", "SELECT 1") | coflow::to_vector(); });
+  auto msg = error_of(
+      [&] { pg::query<int>("host=127.0.0.1 port=1 connect_timeout=2", "SELECT 1") | coflow::to_vector(); });
   EXPECT_THAT(msg, HasSubstr("cannot connect"));
   EXPECT_THAT(msg, HasSubstr("Connection refused"));
   EXPECT_THAT(msg, HasSubstr("\"SELECT 1\""));
@@ -293,7 +302,8 @@ TEST_F(Postgres, ADatabaseConnectsOnTheFirstQueryAndReusesTheConnection) {
   const std::int64_t first = backend_pid(db);
   EXPECT_EQ(backend_pid(db), first);
   fill(5);
-  EXPECT_EQ(pg::query<std::int64_t>(db, "SELECT id FROM " + table + " WHERE id > $1 ORDER BY id", 3) | coflow::to_vector(),
+  EXPECT_EQ(pg::query<std::int64_t>(db, "SELECT id FROM " + table + " WHERE id > $1 ORDER BY id", 3) |
+                coflow::to_vector(),
             (std::vector<std::int64_t>{4, 5}));
   EXPECT_EQ(backend_pid(db), first);
   EXPECT_EQ(db.open_connections(), 1u);
@@ -353,8 +363,9 @@ TEST_F(Postgres, AConnectionTheServerEndedIsNotReused) {
             std::vector<bool>{true});
   // The server ends the session asynchronously: wait until it is gone.
   for (int tries = 0; tries < 100; ++tries) {
-    auto left = pg::query<std::int64_t>(conninfo, "SELECT count(*) FROM pg_stat_activity WHERE pid = $1::int", pid) |
-                coflow::to_vector();
+    auto left =
+        pg::query<std::int64_t>(conninfo, "SELECT count(*) FROM pg_stat_activity WHERE pid = $1::int", pid) |
+        coflow::to_vector();
     if (left == std::vector<std::int64_t>{0}) break;
     std::this_thread::sleep_for(std::chrono::milliseconds{20});
   }

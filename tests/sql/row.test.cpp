@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // What the SQL drivers share (coflow/sql/row.hpp), tested without a database: the row type of
 // `query<Cols...>`, the error type and its message, and the rules both drivers apply to
 // declared columns (which types can be read, how messages name them, which integers fit) and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 #include <coflow/sql/sqlite.hpp>
 
 #include <coflow/coflow.hpp>
@@ -61,7 +62,8 @@ TEST(SqliteQuery, IsAThreadedStageOfTypedRows) {
   auto two = sqlite::query<std::int64_t, std::optional<double>>(db, "SELECT 1, 2.5");
   static_assert(coflow::stage<decltype(one)>);
   static_assert(std::is_same_v<coflow::value_t<decltype(one)>, std::string>);
-  static_assert(std::is_same_v<coflow::value_t<decltype(two)>, std::tuple<std::int64_t, std::optional<double>>>);
+  static_assert(
+      std::is_same_v<coflow::value_t<decltype(two)>, std::tuple<std::int64_t, std::optional<double>>>);
   static_assert(coflow::uses_threads_v<decltype(two)>);
   static_assert(decltype(two)::stage_name == "sqlite::query");
 }
@@ -76,7 +78,8 @@ TEST(SqliteQuery, UnionOfThreeStringsGivesThreeOneColumnRows) {
 TEST(SqliteQuery, TuplesOfSeveralColumnsInOrder) {
   auto db = numbers(5);
   std::vector<std::tuple<std::int64_t, std::string>> rows;
-  for (auto& row : coflow::block(sqlite::query<std::int64_t, std::string>(db, "SELECT id, name FROM t ORDER BY id")))
+  for (auto& row :
+       coflow::block(sqlite::query<std::int64_t, std::string>(db, "SELECT id, name FROM t ORDER BY id")))
     rows.push_back(row);
   ASSERT_EQ(rows.size(), 5u);
   EXPECT_EQ(rows.front(), std::make_tuple(std::int64_t{1}, std::string{"name1"}));
@@ -112,7 +115,8 @@ TEST(SqliteQuery, AHostileParameterIsStoredAndReadBackLiterally) {
   EXPECT_EQ(db.execute("INSERT INTO t(id, name) VALUES (?, ?)", 100, hostile), 1);
   auto names = sqlite::query<std::string>(db, "SELECT name FROM t WHERE id = ?", 100) | coflow::to_vector();
   EXPECT_EQ(names, std::vector<std::string>{hostile});
-  auto found = sqlite::query<std::int64_t>(db, "SELECT id FROM t WHERE name = ?", hostile) | coflow::to_vector();
+  auto found =
+      sqlite::query<std::int64_t>(db, "SELECT id FROM t WHERE name = ?", hostile) | coflow::to_vector();
   EXPECT_EQ(found, std::vector<std::int64_t>{100});
   // The table is intact.
   auto count = sqlite::query<std::int64_t>(db, "SELECT count(*) FROM t") | coflow::to_vector();
@@ -136,7 +140,8 @@ TEST(SqliteQuery, NullInANonOptionalColumnFailsAfterTheRowsBeforeIt) {
   db.execute("INSERT INTO p VALUES (1, 'a'), (2, 'b'), (3, NULL), (4, 'd')");
   std::vector<std::string> seen;
   auto msg = error_of([&] {
-    for (auto& [id, name] : coflow::block(sqlite::query<int, std::string>(db, "SELECT id, name FROM p ORDER BY id")))
+    for (auto& [id, name] :
+         coflow::block(sqlite::query<int, std::string>(db, "SELECT id, name FROM p ORDER BY id")))
       seen.push_back(name);
   });
   EXPECT_EQ(seen, (std::vector<std::string>{"a", "b"}));
@@ -148,7 +153,8 @@ TEST(SqliteQuery, NullInANonOptionalColumnFailsAfterTheRowsBeforeIt) {
 
 TEST(SqliteQuery, AColumnCountThatDoesNotFitFails) {
   auto db = numbers(2);
-  auto msg = error_of([&] { sqlite::query<int, std::string, double>(db, "SELECT id, name FROM t") | coflow::to_vector(); });
+  auto msg = error_of(
+      [&] { sqlite::query<int, std::string, double>(db, "SELECT id, name FROM t") | coflow::to_vector(); });
   EXPECT_THAT(msg, HasSubstr("gives 2 column(s), but the row declares 3"));
   EXPECT_THAT(msg, HasSubstr("\"SELECT id, name FROM t\""));
 }
@@ -195,11 +201,13 @@ TEST(SqliteQuery, TextHoldingASecondStatementIsRefused) {
   auto db = numbers(1);
   auto msg = error_of([&] { sqlite::query<int>(db, "SELECT 1; DROP TABLE t") | coflow::to_vector(); });
   EXPECT_THAT(msg, HasSubstr("more than one statement"));
-  EXPECT_EQ(sqlite::query<std::int64_t>(db, "SELECT count(*) FROM t") | coflow::to_vector(), std::vector<std::int64_t>{1});
+  EXPECT_EQ(sqlite::query<std::int64_t>(db, "SELECT count(*) FROM t") | coflow::to_vector(),
+            std::vector<std::int64_t>{1});
 }
 
 TEST(SqliteQuery, ABusyDatabaseFails) {
-  const auto path = std::filesystem::temp_directory_path() / ("coflow_busy_" + std::to_string(::getpid()) + ".db");
+  const auto path =
+      std::filesystem::temp_directory_path() / ("coflow_busy_" + std::to_string(::getpid()) + ".db");
   std::filesystem::remove(path);
   sqlite::database db{path.string(), sqlite::options{.busy_timeout = std::chrono::milliseconds{20}}};
   db.execute("CREATE TABLE t(x INTEGER)");
@@ -217,7 +225,8 @@ TEST(SqliteQuery, ABusyDatabaseFails) {
   sqlite3_exec(other, "ROLLBACK", nullptr, nullptr, nullptr);
   sqlite3_close(other);
   // The connection that failed went back to the pool and works.
-  EXPECT_EQ(sqlite::query<std::int64_t>(db, "SELECT count(*) FROM t") | coflow::to_vector(), std::vector<std::int64_t>{0});
+  EXPECT_EQ(sqlite::query<std::int64_t>(db, "SELECT count(*) FROM t") | coflow::to_vector(),
+            std::vector<std::int64_t>{0});
   std::filesystem::remove(path);
 }
 
@@ -300,13 +309,15 @@ TEST(SqliteQuery, ABadPathFailsWhenTheDatabaseIsOpened) {
 
 TEST(SqliteQuery, FetchManyGivesBatchesInOrder) {
   auto db = numbers(10);
-  auto batches = sqlite::query<std::int64_t>(db, "SELECT id FROM t ORDER BY id").fetch_many(4) | coflow::to_vector();
+  auto batches =
+      sqlite::query<std::int64_t>(db, "SELECT id FROM t ORDER BY id").fetch_many(4) | coflow::to_vector();
   ASSERT_EQ(batches.size(), 3u);
   EXPECT_EQ(batches[0], (std::vector<std::int64_t>{1, 2, 3, 4}));
   EXPECT_EQ(batches[1], (std::vector<std::int64_t>{5, 6, 7, 8}));
   EXPECT_EQ(batches[2], (std::vector<std::int64_t>{9, 10}));
 
-  auto none = sqlite::query<std::int64_t>(db, "SELECT id FROM t WHERE id > 100").fetch_many(4) | coflow::to_vector();
+  auto none =
+      sqlite::query<std::int64_t>(db, "SELECT id FROM t WHERE id > 100").fetch_many(4) | coflow::to_vector();
   EXPECT_TRUE(none.empty());
 }
 
@@ -351,7 +362,8 @@ TEST(SqliteQuery, DroppingAQueryMidStreamFinalizesItAndReturnsTheConnection) {
   EXPECT_EQ(db.open_connections(), 1u);
   // A statement left open on the shared cache would lock the table against DROP.
   EXPECT_EQ(db.execute("DROP TABLE t"), 0);
-  EXPECT_EQ(sqlite::query<std::int64_t>(db, "SELECT count(*) FROM sqlite_master WHERE name = 't'") | coflow::to_vector(),
+  EXPECT_EQ(sqlite::query<std::int64_t>(db, "SELECT count(*) FROM sqlite_master WHERE name = 't'") |
+                coflow::to_vector(),
             std::vector<std::int64_t>{0});
   EXPECT_EQ(db.open_connections(), 1u);
 }
@@ -360,8 +372,9 @@ TEST(SqliteQuery, DroppingAQueryInterruptsALongStatement) {
   sqlite::database db{memory_db()};
   {
     // Counts to a billion before its one row: a worker inside sqlite3_step.
-    auto q = sqlite::query<std::int64_t>(
-        db, "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM (SELECT x FROM c LIMIT 1000000000)");
+    auto q = sqlite::query<std::int64_t>(db,
+                                         "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) "
+                                         "SELECT count(*) FROM (SELECT x FROM c LIMIT 1000000000)");
     auto first = q.next();  // starts the worker; no row yet
     EXPECT_FALSE(first.has_value());
   }

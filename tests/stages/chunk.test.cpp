@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 #include <coflow/coflow.hpp>
 
 #include <gtest/gtest.h>
@@ -32,7 +33,8 @@ TEST(Chunk, KeepsThePartialChunkAcrossACooperate) {
 }
 
 TEST(Chunk, GivesThePartialChunkBeforeAFailure) {
-  auto c = coflow::scripted<int>({1, 2, 3, coflow::failure::make(std::overflow_error("o"))}) | coflow::chunk(2);
+  auto c =
+      coflow::scripted<int>({1, 2, 3, coflow::failure::make(std::overflow_error("o"))}) | coflow::chunk(2);
   EXPECT_EQ(*c.next(), (ints{1, 2}));
   EXPECT_EQ(*c.next(), (ints{3}));
   auto f = c.next();
@@ -99,7 +101,8 @@ TEST(Chunk, DrivesWhenTheUpstreamCannotCooperate) {
 }
 
 TEST(Chunk, MovesMoveOnlyValuesAndCopiesFromReferences) {
-  auto c = coflow::iota(0, 3) | coflow::map([](int i) { return std::make_unique<int>(i); }) | coflow::chunk(2);
+  auto c =
+      coflow::iota(0, 3) | coflow::map([](int i) { return std::make_unique<int>(i); }) | coflow::chunk(2);
   auto v = std::move(c) | coflow::to_vector();
   ASSERT_EQ(v.size(), 2u);
   EXPECT_EQ(*v[1][0], 2);

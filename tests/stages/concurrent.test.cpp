@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 #include <coflow/stages/concurrent.hpp>
 
 #include <coflow/control/block.hpp>
@@ -104,7 +105,8 @@ TEST(Concurrent, BranchesOfDifferentTypesGiveAVariantIndexedByBranch) {
 }
 
 TEST(Concurrent, PipeFormAndSinks) {
-  std::vector<indexed> got = coflow::from({1, 2}) | coflow::concurrent(coflow::from({7})) | coflow::to_vector();
+  std::vector<indexed> got =
+      coflow::from({1, 2}) | coflow::concurrent(coflow::from({7})) | coflow::to_vector();
   EXPECT_EQ(got, (std::vector<indexed>{{0, 1}, {1, 7}, {0, 2}}));
 }
 

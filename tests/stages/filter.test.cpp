@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // `upstream | filter(pred)`: the values pred accepts. The misuse diagnostics (a predicate that
 // cannot take the value, or whose result is not a bool) are static_asserts inside
 // filter_fn::apply, so a `requires` on them would be a hard error: they live in

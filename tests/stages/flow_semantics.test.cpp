@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The behaviours of the semantics page that combine several stages: the seed's producer and
 // consumer, and filter over a list with a cooperate inside.
 #include <coflow/coflow.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 #include <coflow/coflow.hpp>
 
 #include <gtest/gtest.h>
@@ -20,8 +21,9 @@ strings lines_of(S&& s) {
 }  // namespace
 
 TEST(LineBreak, JoinsChunksIntoLinesAcrossACooperate) {
-  auto lines = coflow::scripted<std::string>({"Hello ", "World\nHappy", cooperate{}, " Days", " Are Here\n"}) |
-               coflow::line_break('\n');
+  auto lines =
+      coflow::scripted<std::string>({"Hello ", "World\nHappy", cooperate{}, " Days", " Are Here\n"}) |
+      coflow::line_break('\n');
   EXPECT_EQ(lines_of(std::move(lines)), (strings{"Hello World", "Happy Days Are Here"}));
 }
 
@@ -31,7 +33,8 @@ TEST(LineBreak, CutsSeveralLinesFromOneChunkAndKeepsEmptyLines) {
 }
 
 TEST(LineBreak, ALineLongerThanTheLimitIsAFailureNamingTheLine) {
-  auto s = std::vector<std::string>{"short\nok\n", "0123456789", "0123456789\n"} | coflow::line_break('\n', 16);
+  auto s =
+      std::vector<std::string>{"short\nok\n", "0123456789", "0123456789\n"} | coflow::line_break('\n', 16);
   EXPECT_EQ(*s.next(), "short");
   EXPECT_EQ(*s.next(), "ok");
   auto f = s.next();
@@ -53,7 +56,8 @@ TEST(LineBreak, AnOverlongLineFailsBeforeItsDelimiterArrives) {
   EXPECT_THROW(lines_of(std::move(s)), std::length_error);
   EXPECT_EQ(pulled, 11u);
 
-  auto exact = std::vector<std::string>{std::string(16, 'y') + "\n"} | coflow::line_break('\n', 16) | coflow::to_vector();
+  auto exact = std::vector<std::string>{std::string(16, 'y') + "\n"} | coflow::line_break('\n', 16) |
+               coflow::to_vector();
   EXPECT_EQ(exact, strings{std::string(16, 'y')});
 }
 
@@ -63,11 +67,13 @@ TEST(LineBreak, TrailingTextIsAFailureUnlessATrailerIsAllowed) {
   auto f = strict.next();
   ASSERT_TRUE(f.is_failure());
   EXPECT_TRUE(f.error().is<std::runtime_error>());
-  EXPECT_NE(f.error().message().find("coflow::line_break: the text ends with 3 bytes without a line break (line 2)"),
+  EXPECT_NE(f.error().message().find(
+                "coflow::line_break: the text ends with 3 bytes without a line break (line 2)"),
             std::string::npos)
       << f.error().message();
 
-  auto lenient = std::vector<std::string>{"one\ntw", "o"} | coflow::line_break('\n', 1024, true) | coflow::to_vector();
+  auto lenient =
+      std::vector<std::string>{"one\ntw", "o"} | coflow::line_break('\n', 1024, true) | coflow::to_vector();
   EXPECT_EQ(lenient, (strings{"one", "two"}));
 
   // Text that ends with the delimiter has no trailer to complain about.

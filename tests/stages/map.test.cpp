@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // `upstream | map(f)`: one value out per value in. The n-ary `map(f, a, b)` is zip's and is
 // tested in zip.test.cpp; the misuse diagnostics (a function that cannot take the value, or
 // that returns void) are static_asserts inside map_fn::apply, so a `requires` on them would be

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 #include <coflow/stages/merge.hpp>
 
 #include <coflow/control/block.hpp>
@@ -83,8 +84,8 @@ TEST(Merge, CooperatesOnlyWhenEveryLiveBranchDoesWithTheEarliestTimer) {
   EXPECT_EQ(*m.next(), 3);
   EXPECT_TRUE(m.next().is_done());
 
-  auto parked = coflow::merge(coflow::scripted<int>({cooperate::park()}),
-                              coflow::scripted<int>({cooperate::park()}));
+  auto parked =
+      coflow::merge(coflow::scripted<int>({cooperate::park()}), coflow::scripted<int>({cooperate::park()}));
   s = parked.next();
   ASSERT_TRUE(s.is_cooperate());
   EXPECT_TRUE(s.cooperation().parked());

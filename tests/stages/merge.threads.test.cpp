@@ -1,5 +1,6 @@
-#include "support/stages.hpp"
+// SPDX-License-Identifier: BSL-1.0
 #include <coflow/stages/merge.hpp>
+#include "support/stages.hpp"
 
 #include <coflow/control/block.hpp>
 #include <coflow/sources/callback.hpp>
@@ -23,7 +24,8 @@ using coflow_test::counted;
 TEST(MergeThreads, TwoIdleCallbacksParkUntilAPushFromAnotherThreadWakesTheFlow) {
   auto [a, sa] = coflow::make_callback<int>();
   auto [b, sb] = coflow::make_callback<std::string>();
-  counted<decltype(coflow::merge(std::move(sa), std::move(sb)))> m{coflow::merge(std::move(sa), std::move(sb))};
+  counted<decltype(coflow::merge(std::move(sa), std::move(sb)))> m{
+      coflow::merge(std::move(sa), std::move(sb))};
   auto start = std::chrono::steady_clock::now();
   std::thread producer{[a = a, b = b] {
     std::this_thread::sleep_for(40ms);

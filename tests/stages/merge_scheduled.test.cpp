@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // merge, concurrent and callback run by the scheduler: values arrive from deferreds, timers
 // and other flows between the turns of the flow that pulls them.
 #include <coflow/coro/generator.hpp>
@@ -74,7 +75,8 @@ TEST(CallbackScheduled, FedZeroToEightThenFinishWhileAFlowCollectsIt) {
   coflow::scheduler sched;
   auto [feed, stage] = coflow::make_callback<int>();
   auto got = sched.spawn(std::move(stage));
-  for (int i = 0; i < 9; ++i) sched.call_later(std::chrono::milliseconds(i), [feed = feed, i] { feed.push(i); });
+  for (int i = 0; i < 9; ++i)
+    sched.call_later(std::chrono::milliseconds(i), [feed = feed, i] { feed.push(i); });
   sched.call_later(10ms, [feed = feed] { feed.finish(); });
   sched.run();
   ASSERT_FALSE(got.failed());

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 #include <coflow/coflow.hpp>
 
 #include <gtest/gtest.h>
@@ -46,7 +47,8 @@ TEST(Trap, CatchesDerivedTypesAndAnyOfSeveral) {
   EXPECT_EQ(base.size(), 2u);
   auto either = x_then_throw() | coflow::trap<std::logic_error, disk_error>() | coflow::to_vector();
   EXPECT_EQ(either.size(), 2u);
-  auto odd = coflow::scripted<int>({1, coflow::failure::make(not_std{})}) | coflow::trap<not_std>() | coflow::to_vector();
+  auto odd = coflow::scripted<int>({1, coflow::failure::make(not_std{})}) | coflow::trap<not_std>() |
+             coflow::to_vector();
   ASSERT_EQ(odd.size(), 2u);
   EXPECT_TRUE(std::get<coflow::failure>(odd[1]).is<not_std>());
 }

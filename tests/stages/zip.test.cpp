@@ -1,10 +1,11 @@
+// SPDX-License-Identifier: BSL-1.0
 #include <coflow/coflow.hpp>
 
 #include <gtest/gtest.h>
 
 #include <functional>
-#include <ranges>
 #include <memory>
+#include <ranges>
 #include <stdexcept>
 #include <string>
 #include <tuple>
@@ -21,9 +22,12 @@ std::vector<std::string> trace(S& s, F show) {
   for (;;) {
     auto st = s.next();
     if (st.is_done()) return out;
-    if (st.is_cooperate()) out.push_back("~");
-    else if (st.is_failure()) out.push_back("!" + st.error().message());
-    else out.push_back(show(*st));
+    if (st.is_cooperate())
+      out.push_back("~");
+    else if (st.is_failure())
+      out.push_back("!" + st.error().message());
+    else
+      out.push_back(show(*st));
   }
 }
 
@@ -101,7 +105,8 @@ TEST(Zip, PipeFormsTakeTheLeftSideAsTheFirstBranch) {
   EXPECT_EQ(&std::get<1>(three[1]), &names[1]);
   EXPECT_EQ(std::get<2>(three[1]), 'b');
 
-  auto four = coflow::zip(std::vector{1}, std::vector{2}, std::vector{3}, std::vector{4}) | coflow::to_vector();
+  auto four =
+      coflow::zip(std::vector{1}, std::vector{2}, std::vector{3}, std::vector{4}) | coflow::to_vector();
   EXPECT_EQ(four, (std::vector<std::tuple<int, int, int, int>>{{1, 2, 3, 4}}));
 }
 
@@ -116,10 +121,12 @@ TEST(Zip, DrivesAsOneLoopWhenNoBranchCanCooperate) {
   EXPECT_EQ(sums, (std::vector<int>{5, 7, 9}));
 
   // In drive, a failure of another branch is an exception of its original type.
-  auto bad = coflow::zip(std::vector{1, 2}, coflow::map([](int i) {
-                           if (i == 2) throw std::domain_error("two");
-                           return i;
-                         }, std::vector{1, 2}));
+  auto bad = coflow::zip(std::vector{1, 2}, coflow::map(
+                                                [](int i) {
+                                                  if (i == 2) throw std::domain_error("two");
+                                                  return i;
+                                                },
+                                                std::vector{1, 2}));
   static_assert(coflow::drivable<decltype(bad)>);
   int seen = 0;
   EXPECT_THROW(bad.drive([&](auto) { return ++seen, true; }), std::domain_error);
@@ -152,11 +159,14 @@ TEST(Zip, OverRangesAndIotaWalksThemInOneLoopAndKeepsThePosition) {
   // A range that cannot count what it has left (a filter view) is compared with its end;
   // the sized one beside it is counted down, and the shorter of the two ends the zip.
   std::vector<int> evens_from{1, 2, 3, 4, 5, 6, 7, 8};
-  auto mixed = coflow::zip(evens_from | std::views::filter([](int i) { return i % 2 == 0; }), std::vector{10, 20, 30});
-  static_assert(!coflow::detail::counts_remaining<decltype(coflow::from(evens_from | std::views::filter([](int) { return true; })))>);
+  auto mixed =
+      coflow::zip(evens_from | std::views::filter([](int i) { return i % 2 == 0; }), std::vector{10, 20, 30});
+  static_assert(!coflow::detail::counts_remaining<decltype(coflow::from(
+                    evens_from | std::views::filter([](int) { return true; })))>);
   static_assert(coflow::detail::counts_remaining<decltype(coflow::from(std::vector{1}))>);
   std::vector<int> products;
-  mixed.drive([&](std::tuple<int&, int> t) { return products.push_back(std::get<0>(t) * std::get<1>(t)), true; });
+  mixed.drive(
+      [&](std::tuple<int&, int> t) { return products.push_back(std::get<0>(t) * std::get<1>(t)), true; });
   EXPECT_EQ(products, (std::vector<int>{20, 80, 180}));
   EXPECT_TRUE(mixed.next().is_done());
 
@@ -165,7 +175,9 @@ TEST(Zip, OverRangesAndIotaWalksThemInOneLoopAndKeepsThePosition) {
   for (int i = 0; i < 3; ++i) ptrs.push_back(std::make_unique<int>(i));
   auto owned = coflow::zip(std::move(ptrs), coflow::iota(0, 2));
   int sum = 0;
-  owned.drive([&](std::tuple<std::unique_ptr<int>, int> t) { return sum += *std::get<0>(t) * 10 + std::get<1>(t), true; });
+  owned.drive([&](std::tuple<std::unique_ptr<int>, int> t) {
+    return sum += *std::get<0>(t) * 10 + std::get<1>(t), true;
+  });
   EXPECT_EQ(sum, 0 + 11);
   EXPECT_TRUE(owned.next().is_done());
 }
@@ -177,7 +189,8 @@ TEST(Zip, StaticProperties) {
   static_assert(coflow::can_cooperate_v<coop>);
   static_assert(!coflow::drivable<coop>);
   static_assert(coflow::buffer_bound_v<plain> == 1);
-  static_assert(coflow::buffer_bound_v<decltype(coflow::zip(std::vector{1}, std::vector{2}, std::vector{3}))> == 2);
+  static_assert(
+      coflow::buffer_bound_v<decltype(coflow::zip(std::vector{1}, std::vector{2}, std::vector{3}))> == 2);
   static_assert(plain::stage_name == "zip");
   // The stage type itself only takes stages (zip() reports the misuse: see compile_fail/).
   static_assert(zippable<plain, plain>);

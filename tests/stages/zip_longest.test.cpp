@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 #include <coflow/coflow.hpp>
 
 #include <gtest/gtest.h>
@@ -31,7 +32,8 @@ TEST(ZipLongest, ZipOfTheSameBranchesStopsAtTheShortest) {
 }
 
 TEST(ZipLongest, PadsTheFirstBranchTooAndEndsWhenAllHaveEnded) {
-  auto got = std::vector{1} | coflow::zip_longest(std::vector{'x', 'y'}, std::vector<double>{}) | coflow::to_vector();
+  auto got = std::vector{1} | coflow::zip_longest(std::vector{'x', 'y'}, std::vector<double>{}) |
+             coflow::to_vector();
   using r3 = std::tuple<opt_int, std::optional<char>, std::optional<double>>;
   EXPECT_EQ(got, (std::vector<r3>{{1, 'x', std::nullopt}, {std::nullopt, 'y', std::nullopt}}));
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Stages that several tests use to observe a driver from the inside.
 #pragma once
 

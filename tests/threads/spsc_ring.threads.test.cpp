@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 #include <coflow/threads/spsc_ring.hpp>
 
 #include <gtest/gtest.h>
@@ -211,8 +212,10 @@ TEST(SpscRing, TwoThreadsPassManyItemsInOrder) {
     s.maybe_stall();
     switch (s.below(3)) {
       case 0:
-        if (auto v = ring.pop()) take(*v);
-        else more = false;
+        if (auto v = ring.pop())
+          take(*v);
+        else
+          more = false;
         break;
       case 1:
         out.clear();

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 #include <coflow/coflow.hpp>
 #include <coflow/scheduling/scheduler.hpp>
 #include <coflow/threads/threaded.hpp>
@@ -104,7 +105,8 @@ TEST(Threaded, AnyCapacityAndBatchDeliverEveryValue) {
   for (std::size_t capacity : {1u, 2u, 3u, 8u, 64u, 1024u}) {
     for (std::size_t batch : {1u, 3u, 8u, 9u, 100u, 1000u}) {
       for (bool eager : {false, true}) {
-        SCOPED_TRACE(testing::Message() << "capacity " << capacity << " batch " << batch << " eager " << eager);
+        SCOPED_TRACE(testing::Message()
+                     << "capacity " << capacity << " batch " << batch << " eager " << eager);
         const coflow::threaded_options o{.capacity = capacity, .batch = batch, .eager = eager};
         auto make = [&] { return coflow::threaded([] { return std::vector<int>(100, 7); }, o); };
         EXPECT_EQ(collect(make()), want);
@@ -160,8 +162,11 @@ TEST(Threaded, EarlyDropJoinsTheWorkerAndLeaksNothing) {
 TEST(Threaded, AWorkerBlockedOnAFullRingIsWokenAndJoinedOnDrop) {
   std::atomic<int> live{0}, made{0};
   {
-    auto s = coflow::threaded([&] { return counted_range{&live, &made}; },
-                              {.capacity = 4, .batch = 1, .eager = true});
+    auto s = coflow::threaded(
+        [&] {
+          return counted_range{&live, &made};
+        },
+        {.capacity = 4, .batch = 1, .eager = true});
     // Never pulled: the worker fills the 4 slots, then waits for room.
     // 4 values in the ring, the fifth made and waiting for room.
     ASSERT_TRUE(eventually([&] { return made >= 4; }));
@@ -208,12 +213,14 @@ TEST(Threaded, BuildingAndMovingStartsNoThread) {
 }
 
 TEST(Threaded, CarriesMoveOnlyValues) {
-  auto s = coflow::threaded([] {
-    return [i = 0]() mutable -> std::optional<std::unique_ptr<int>> {
-      if (i == 100) return std::nullopt;
-      return std::make_unique<int>(i++);
-    };
-  }, {.capacity = 16, .batch = 5});
+  auto s = coflow::threaded(
+      [] {
+        return [i = 0]() mutable -> std::optional<std::unique_ptr<int>> {
+          if (i == 100) return std::nullopt;
+          return std::make_unique<int>(i++);
+        };
+      },
+      {.capacity = 16, .batch = 5});
   int expect = 0;
   for (auto& p : coflow::block(std::move(s))) EXPECT_EQ(*p, expect++);
   EXPECT_EQ(expect, 100);

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 #include <coflow/coflow.hpp>
 #include <coflow/scheduling/scheduler.hpp>
 #include <coflow/threads/threaded.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // coflow/control/block.hpp - the blocking controller: a flow as an input range.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // coflow/core/as_stage.hpp - what may stand where a stage is expected: a stage, or what
 // `from` makes one of. `from` is declared here and defined in coflow/sources/from.hpp, which
 // every header that pipes (stages, sinks, drivers) includes, so the core needs no source.
@@ -48,8 +49,10 @@ concept stage_like = stage<std::remove_cvref_t<X>> || has_from_hook<X> || string
 
 template <class X>
 constexpr decltype(auto) as_stage(X&& x) {
-  if constexpr (stage<std::remove_cvref_t<X>>) return std::forward<X>(x);
-  else return from(std::forward<X>(x));
+  if constexpr (stage<std::remove_cvref_t<X>>)
+    return std::forward<X>(x);
+  else
+    return from(std::forward<X>(x));
 }
 template <class X>
 using as_stage_t = std::remove_cvref_t<decltype(as_stage(std::declval<X>()))>;

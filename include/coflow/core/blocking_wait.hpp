@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // coflow/core/blocking_wait.hpp - pulling a stage on the calling thread, sleeping for cooperates
 // (under `block` and `stage | sink`).
 #pragma once

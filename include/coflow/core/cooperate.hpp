@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // coflow/core/cooperate.hpp - the "let others run" signal of the step protocol.
 #pragma once
 

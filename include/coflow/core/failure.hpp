@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // coflow/core/failure.hpp - an error carried as a value.
 #pragma once
 
@@ -76,9 +77,7 @@ class failure {
     }
   }
 
-  friend bool operator==(const failure& a, const failure& b) noexcept {
-    return a.exception_ == b.exception_;
-  }
+  friend bool operator==(const failure& a, const failure& b) noexcept { return a.exception_ == b.exception_; }
 
  private:
   std::exception_ptr exception_;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // coflow/core/pipe.hpp - `stage | adaptor(args)`: closures that build stages.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // coflow/core/stage.hpp - the stage concept and the static properties of every stage.
 #pragma once
 
@@ -50,13 +51,17 @@ inline constexpr bool can_cooperate_v = static_cast<bool>(S::can_cooperate);
 namespace detail {
 template <class S>
 constexpr bool uses_threads_of() {
-  if constexpr (requires { S::uses_threads; }) return static_cast<bool>(S::uses_threads);
-  else return false;
+  if constexpr (requires { S::uses_threads; })
+    return static_cast<bool>(S::uses_threads);
+  else
+    return false;
 }
 template <class S>
 constexpr std::size_t buffer_bound_of() {
-  if constexpr (requires { S::buffer_bound; }) return static_cast<std::size_t>(S::buffer_bound);
-  else return 0;
+  if constexpr (requires { S::buffer_bound; })
+    return static_cast<std::size_t>(S::buffer_bound);
+  else
+    return 0;
 }
 }  // namespace detail
 
@@ -69,9 +74,8 @@ inline constexpr std::size_t buffer_bound_v = detail::buffer_bound_of<S>();
 
 /// A stage that can run as one fused push loop.
 template <class S>
-concept drivable = stage<S> && !can_cooperate_v<S> && requires(S& s) {
-  s.drive([](value_t<S>) { return true; });
-};
+concept drivable =
+    stage<S> && !can_cooperate_v<S> && requires(S& s) { s.drive([](value_t<S>) { return true; }); };
 
 /// A source that lends its position as a cursor, so that a stage walking several sources in
 /// lock step (`zip`) keeps every position in a local of one loop instead of calling each

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // coflow/core/step.hpp - the four outcomes of one pull.
 #pragma once
 
@@ -73,8 +74,8 @@ class step {
       : s_{std::in_place_index<0>, detail::box<T>{std::addressof(v)}} {}
 
   constexpr step(cooperate c) noexcept : s_{std::in_place_index<1>, c} {}  // NOLINT
-  constexpr step(done_t) noexcept : s_{std::in_place_index<2>} {}         // NOLINT
-  step(failure f) noexcept : s_{std::in_place_index<3>, std::move(f)} {}  // NOLINT
+  constexpr step(done_t) noexcept : s_{std::in_place_index<2>} {}          // NOLINT
+  step(failure f) noexcept : s_{std::in_place_index<3>, std::move(f)} {}   // NOLINT
 
   template <class... A>
   constexpr explicit step(std::in_place_t, A&&... a)

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // coflow/core/waker.hpp - how a parked flow is woken by the event it waits on.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // coflow/coro/generator.hpp - custom stages written as straight-line C++20 coroutines.
 #pragma once
 
@@ -155,8 +156,10 @@ class [[nodiscard]] generator : public stage_base<> {
     detail::pulled_t<value_t<S>> await_resume() {
       step<value_t<S>>& r = *result_;
       if (r.has_value()) {
-        if constexpr (std::is_lvalue_reference_v<value_t<S>>) return std::addressof(*r);
-        else return detail::pulled_t<value_t<S>>{std::in_place, *std::move(r)};
+        if constexpr (std::is_lvalue_reference_v<value_t<S>>)
+          return std::addressof(*r);
+        else
+          return detail::pulled_t<value_t<S>>{std::in_place, *std::move(r)};
       }
       if (r.is_failure()) r.error().rethrow();
       return {};

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // coflow/detail/chrono.hpp - durations and clocks.
 #pragma once
 

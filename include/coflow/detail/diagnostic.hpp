@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // coflow/detail/diagnostic.hpp - helpers that keep a misuse down to one readable message.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // coflow/detail/ranges.hpp - the range concepts and access functions.
 #pragma once
 

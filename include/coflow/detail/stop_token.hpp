@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // coflow/detail/stop_token.hpp - coflow::stop_token, stop_source, stop_callback and jthread.
 #pragma once
 

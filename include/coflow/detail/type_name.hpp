@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // coflow/detail/type_name.hpp - readable type names for messages and introspection.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // coflow/drivers/asio.hpp - running flows on a boost::asio::io_context.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // coflow/introspection/describe.hpp - a one-line, compile-time description of a flow.
 #pragma once
 
@@ -93,8 +94,7 @@ constexpr std::size_t replace(char* s, std::size_t n, std::string_view from, std
   while (r < n) {
     bool match = r + from.size() <= n && std::string_view{s + r, from.size()} == from;
     if (match && is_ident(from.front()) && r > 0 && is_ident(s[r - 1])) match = false;
-    if (match && is_ident(from.back()) && r + from.size() < n && is_ident(s[r + from.size()]))
-      match = false;
+    if (match && is_ident(from.back()) && r + from.size() < n && is_ident(s[r + from.size()])) match = false;
     if (match) {
       for (char c : to) s[w++] = c;
       r += from.size();
@@ -115,8 +115,10 @@ constexpr std::size_t drop_argument(char* s, std::size_t n, std::string_view pre
       int depth = 1;
       r += prefix.size();
       while (r < n && depth > 0) {
-        if (s[r] == '<') ++depth;
-        else if (s[r] == '>') --depth;
+        if (s[r] == '<')
+          ++depth;
+        else if (s[r] == '>')
+          --depth;
         ++r;
       }
     } else {
@@ -172,14 +174,18 @@ inline constexpr auto short_name_v = make_short_name<T>();
 
 template <class S>
 constexpr auto stage_name_of() noexcept {
-  if constexpr (requires { S::stage_name; }) return fixed_string<S::stage_name.size()>{S::stage_name};
-  else return lit("stage");
+  if constexpr (requires { S::stage_name; })
+    return fixed_string<S::stage_name.size()>{S::stage_name};
+  else
+    return lit("stage");
 }
 
 template <class K>
 constexpr auto sink_name_of() noexcept {
-  if constexpr (requires { K::sink_name; }) return fixed_string<K::sink_name.size()>{K::sink_name};
-  else return lit("sink");
+  if constexpr (requires { K::sink_name; })
+    return fixed_string<K::sink_name.size()>{K::sink_name};
+  else
+    return lit("sink");
 }
 
 template <class S>
@@ -207,11 +213,11 @@ constexpr auto describe_stage() noexcept {
   } else {
     // `name(a, b, c)`: the first upstream starts the list, each next one adds ", x".
     using first = typename std::remove_cvref_t<decltype(boost::hana::front(ups{}))>::type;
-    auto list = boost::hana::fold_left(boost::hana::drop_front(ups{}), describe_stage<first>(),
-                                       [](auto acc, auto t) {
-                                         using up = typename decltype(t)::type;
-                                         return concat(acc, lit(", "), describe_stage<up>());
-                                       });
+    auto list =
+        boost::hana::fold_left(boost::hana::drop_front(ups{}), describe_stage<first>(), [](auto acc, auto t) {
+          using up = typename decltype(t)::type;
+          return concat(acc, lit(", "), describe_stage<up>());
+        });
     return concat(stage_name_of<S>(), lit("("), list, lit(") -> "), short_name_v<value_t<S>>);
   }
 }

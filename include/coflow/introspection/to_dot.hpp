@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // coflow/introspection/to_dot.hpp - a flow's stage graph as a Graphviz digraph.
 #pragma once
 
@@ -39,9 +40,8 @@ constexpr bool starts_threads() {
     return false;
   } else {
     // A stage that merely forwards its upstreams' `uses_threads` runs none itself.
-    return unpack_upstreams<S>([](auto... t) {
-      return !(uses_threads_v<typename decltype(t)::type> || ...);
-    });
+    return unpack_upstreams<S>(
+        [](auto... t) { return !(uses_threads_v<typename decltype(t)::type> || ...); });
   }
 }
 
@@ -57,9 +57,8 @@ std::size_t dot_stage(std::string& out, std::size_t& next_id) {
   constexpr std::size_t n = upstream_count_v<S>;
   std::array<std::size_t, n> up_ids{};
   std::size_t i = 0;
-  unpack_upstreams<S>([&](auto... t) {
-    ((up_ids[i++] = dot_stage<typename decltype(t)::type>(out, next_id)), ...);
-  });
+  unpack_upstreams<S>(
+      [&](auto... t) { ((up_ids[i++] = dot_stage<typename decltype(t)::type>(out, next_id)), ...); });
   const std::size_t id = next_id++;
 
   std::string style = n == 0 ? "" : "rounded";
@@ -67,8 +66,10 @@ std::size_t dot_stage(std::string& out, std::size_t& next_id) {
   if (starts_threads<S>()) style += style.empty() ? "filled" : ",filled";
   if (style.empty()) style = "solid";
   out += "  n" + std::to_string(id) + " [label=";
-  if constexpr (n == 0) dot_quoted(out, describe_source<S>().view());
-  else dot_quoted(out, stage_name_of<S>().view());
+  if constexpr (n == 0)
+    dot_quoted(out, describe_source<S>().view());
+  else
+    dot_quoted(out, stage_name_of<S>().view());
   if constexpr (n == 0) out += ", shape=ellipse";
   out += ", style=\"" + style + "\"";
   if (starts_threads<S>()) out += ", peripheries=2, fillcolor=\"#fff2cc\"";

@@ -1,10 +1,11 @@
+// SPDX-License-Identifier: BSL-1.0
 // coflow/introspection/traits.hpp - a flow's static properties, for static_assert.
 #pragma once
 
 #include <algorithm>
 #include <cstddef>
-#include <utility>
 #include <type_traits>
+#include <utility>
 
 #include <boost/hana/length.hpp>
 #include <boost/hana/tuple.hpp>
@@ -31,19 +32,25 @@ inline constexpr std::size_t upstream_count_v =
 /// `hana::tuple`, so a source calls `f()` directly.)
 template <class S, class F>
 constexpr decltype(auto) unpack_upstreams(F&& f) {
-  if constexpr (upstream_count_v<S> == 0) return std::forward<F>(f)();
-  else return boost::hana::unpack(upstreams_of<S>{}, std::forward<F>(f));
+  if constexpr (upstream_count_v<S> == 0)
+    return std::forward<F>(f)();
+  else
+    return boost::hana::unpack(upstreams_of<S>{}, std::forward<F>(f));
 }
 
 template <class S>
 constexpr std::size_t stage_count() {
-  return unpack_upstreams<S>([](auto... t) { return (std::size_t{1} + ... + stage_count<typename decltype(t)::type>()); });
+  return unpack_upstreams<S>(
+      [](auto... t) { return (std::size_t{1} + ... + stage_count<typename decltype(t)::type>()); });
 }
 
 template <class S>
 constexpr std::size_t source_count() {
-  if constexpr (upstream_count_v<S> == 0) return 1;
-  else return unpack_upstreams<S>([](auto... t) { return (std::size_t{0} + ... + source_count<typename decltype(t)::type>()); });
+  if constexpr (upstream_count_v<S> == 0)
+    return 1;
+  else
+    return unpack_upstreams<S>(
+        [](auto... t) { return (std::size_t{0} + ... + source_count<typename decltype(t)::type>()); });
 }
 
 template <class S>

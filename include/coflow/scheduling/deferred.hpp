@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // coflow/scheduling/deferred.hpp - a one-shot result with callback and errback chains.
 #pragma once
 
@@ -137,8 +138,10 @@ class deferred {
   deferred& then(F f) {
     return add([f = std::move(f)](const deferred& d) mutable {
       if (!d.succeeded()) return;
-      if constexpr (std::is_void_v<T>) f();
-      else f(d.value());
+      if constexpr (std::is_void_v<T>)
+        f();
+      else
+        f(d.value());
     });
   }
   /// `f(failure)` when it fires with a failure.
@@ -152,8 +155,10 @@ class deferred {
   template <class F>
   deferred& both(F f) {
     return add([f = std::move(f)](const deferred& d) mutable {
-      if constexpr (std::is_invocable_v<F&, const deferred&>) f(d);
-      else f();
+      if constexpr (std::is_invocable_v<F&, const deferred&>)
+        f(d);
+      else
+        f();
     });
   }
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // coflow/scheduling/scheduler.hpp - a single-threaded event loop running many flows.
 #pragma once
 

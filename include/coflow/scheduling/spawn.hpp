@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // coflow/scheduling/spawn.hpp - what every driver does with a spawned flow: pull it in turns,
 // feed its values to a consumer, and fire a deferred with the result.
 #pragma once
@@ -80,9 +81,7 @@ template <class Again, class Sleep, class Finish>
 [[gnu::always_inline]] inline void on_turn_end(turn r, wake_state& state, Again&& again, Sleep&& sleep,
                                                Finish&& finish) {
   switch (r.kind) {
-    case turn::again:
-      again();
-      break;
+    case turn::again: again(); break;
     case turn::park:
       if (!state.try_idle()) again();
       break;
@@ -92,9 +91,7 @@ template <class Again, class Sleep, class Finish>
       else
         again();
       break;
-    case turn::finished:
-      finish();
-      break;
+    case turn::finished: finish(); break;
   }
 }
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // coflow/sinks/first.hpp - the first value, if any.
 #pragma once
 
@@ -29,11 +30,15 @@ struct first_sink : sink_base<first_sink> {
   auto consumer() const {
     static_assert(std::constructible_from<std::remove_cvref_t<T>, T>,
                   "coflow::first: the value type can be neither copied nor moved");
-    if constexpr (!std::constructible_from<std::remove_cvref_t<T>, T>) return detail::ill_formed{};
-    else return consumer_type<T>{};
+    if constexpr (!std::constructible_from<std::remove_cvref_t<T>, T>)
+      return detail::ill_formed{};
+    else
+      return consumer_type<T>{};
   }
 };
 
-constexpr first_sink first() { return {}; }
+constexpr first_sink first() {
+  return {};
+}
 
 }  // namespace coflow

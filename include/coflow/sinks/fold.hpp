@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // coflow/sinks/fold.hpp - reduce the values to one.
 #pragma once
 
@@ -33,13 +34,17 @@ struct fold_sink : sink_base<fold_sink<Acc, F>> {
 
   template <class T>
   auto consumer() && {
-    if constexpr (!check<T>()) return detail::ill_formed{};
-    else return consumer_type<T>{std::move(init), std::move(f)};
+    if constexpr (!check<T>())
+      return detail::ill_formed{};
+    else
+      return consumer_type<T>{std::move(init), std::move(f)};
   }
   template <class T>
   auto consumer() const& {
-    if constexpr (!check<T>()) return detail::ill_formed{};
-    else return consumer_type<T>{init, f};
+    if constexpr (!check<T>())
+      return detail::ill_formed{};
+    else
+      return consumer_type<T>{init, f};
   }
 
  private:

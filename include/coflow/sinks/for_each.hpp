@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // coflow/sinks/for_each.hpp - call a function with every value.
 #pragma once
 
@@ -34,13 +35,17 @@ struct for_each_sink : sink_base<for_each_sink<F>> {
 
   template <class T>
   auto consumer() && {
-    if constexpr (!check<T>()) return detail::ill_formed{};
-    else return consumer_type<T>{std::move(f)};
+    if constexpr (!check<T>())
+      return detail::ill_formed{};
+    else
+      return consumer_type<T>{std::move(f)};
   }
   template <class T>
   auto consumer() const& {
-    if constexpr (!check<T>()) return detail::ill_formed{};
-    else return consumer_type<T>{f};
+    if constexpr (!check<T>())
+      return detail::ill_formed{};
+    else
+      return consumer_type<T>{f};
   }
 
  private:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // coflow/sinks/sink.hpp - the edge of a flow: `stage | sink` runs it to completion.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // coflow/sinks/to_vector.hpp - collect every value.
 #pragma once
 

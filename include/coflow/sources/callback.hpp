@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // coflow/sources/callback.hpp - a push interface (push/finish/fail) as a pullable stage.
 #pragma once
 
@@ -32,8 +33,8 @@ template <class T>
 struct callback_state {
   std::mutex mutex;
   std::deque<T> queue;
-  failure error;            // set by fail(); delivered after the queued values
-  bool finished = false;    // finish() or fail() was called
+  failure error;          // set by fail(); delivered after the queued values
+  bool finished = false;  // finish() or fail() was called
   bool stage_taken = false;
   bool stage_gone = false;  // the consumer dropped the stage: later pushes are refused
   waker waiting;            // the parked consumer's waker, empty when it is not parked

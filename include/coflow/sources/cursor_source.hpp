@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // coflow/sources/cursor_source.hpp - a source's pull and push paths, from its cursor.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // coflow/sources/from.hpp - a stage over a range, a container or anything with a `from` hook
 // (`from` is declared in coflow/core/as_stage.hpp, so that `|` can wrap ranges).
 #pragma once

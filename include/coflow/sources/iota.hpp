@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // coflow/sources/iota.hpp - counting.
 #pragma once
 

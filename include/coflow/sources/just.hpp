@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // coflow/sources/just.hpp - a stage of one value.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // coflow/sources/scripted.hpp - a source that replays a script of steps, for tests and demos.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // coflow/sql/postgres.hpp - typed PostgreSQL queries (libpq) as threaded sources of rows.
 //
 // Not part of coflow/coflow.hpp: it needs libpq (link coflow::postgres).
@@ -47,7 +48,7 @@ class error : public sql::error {
  public:
   error(std::string_view what, std::string statement, int column = -1, std::string column_name = {},
         std::string db_message = {})
-      : sql::error{"coflow::postgres", what, std::move(statement), column, std::move(column_name),
+      : sql::error{"coflow::postgres",    what, std::move(statement), column, std::move(column_name),
                    std::move(db_message), 0} {}
 };
 
@@ -61,9 +62,23 @@ inline std::string trimmed(const char* s) {
 
 // Type OIDs (pg_type.h is a server header; these values are fixed by the catalog).
 enum : Oid {
-  bool_oid = 16, bytea_oid = 17, name_oid = 19, int8_oid = 20, int2_oid = 21, int4_oid = 23,
-  text_oid = 25, oid_oid = 26, json_oid = 114, xml_oid = 142, float4_oid = 700, float8_oid = 701,
-  unknown_oid = 705, bpchar_oid = 1042, varchar_oid = 1043, numeric_oid = 1700, uuid_oid = 2950,
+  bool_oid = 16,
+  bytea_oid = 17,
+  name_oid = 19,
+  int8_oid = 20,
+  int2_oid = 21,
+  int4_oid = 23,
+  text_oid = 25,
+  oid_oid = 26,
+  json_oid = 114,
+  xml_oid = 142,
+  float4_oid = 700,
+  float8_oid = 701,
+  unknown_oid = 705,
+  bpchar_oid = 1042,
+  varchar_oid = 1043,
+  numeric_oid = 1700,
+  uuid_oid = 2950,
   jsonb_oid = 3802
 };
 
@@ -94,15 +109,20 @@ inline std::string type_name(Oid t) {
 /// Whether a server column type can be read as the declared C++ type.
 template <class T>
 bool accepts(Oid t) noexcept {
-  if constexpr (sql::detail::is_optional_v<T>) return accepts<typename T::value_type>(t);
-  else if constexpr (std::is_same_v<T, bool>) return t == bool_oid;
-  else if constexpr (std::is_integral_v<T>) return t == int2_oid || t == int4_oid || t == int8_oid || t == oid_oid;
+  if constexpr (sql::detail::is_optional_v<T>)
+    return accepts<typename T::value_type>(t);
+  else if constexpr (std::is_same_v<T, bool>)
+    return t == bool_oid;
+  else if constexpr (std::is_integral_v<T>)
+    return t == int2_oid || t == int4_oid || t == int8_oid || t == oid_oid;
   else if constexpr (std::is_floating_point_v<T>)
-    return t == float4_oid || t == float8_oid || t == numeric_oid || t == int2_oid || t == int4_oid || t == int8_oid;
+    return t == float4_oid || t == float8_oid || t == numeric_oid || t == int2_oid || t == int4_oid ||
+           t == int8_oid;
   else if constexpr (std::is_same_v<T, std::string>)
     return t == text_oid || t == varchar_oid || t == bpchar_oid || t == name_oid || t == unknown_oid ||
            t == json_oid || t == jsonb_oid || t == xml_oid || t == uuid_oid;
-  else return t == bytea_oid;
+  else
+    return t == bytea_oid;
 }
 
 /// Opens a connection (on the calling thread: it blocks); `sql` names the statement it is for.
@@ -114,7 +134,8 @@ inline PGconn* connect(const std::string& conninfo, const std::string& sql) {
     throw error{"cannot connect", sql, -1, {}, std::move(msg)};
   }
   // Server notices ("table does not exist, skipping") are not errors: keep them off stderr.
-  PQsetNoticeProcessor(c, [](void*, const char*) {}, nullptr);
+  PQsetNoticeProcessor(
+      c, [](void*, const char*) {}, nullptr);
   return c;
 }
 
@@ -132,7 +153,8 @@ inline bool settles(PGconn* c, std::chrono::milliseconds patience) noexcept {
       PQclear(r);
     }
     if (PQtransactionStatus(c) != PQTRANS_ACTIVE) break;
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) return false;
     pollfd p{PQsocket(c), POLLIN, 0};
     if (::poll(&p, 1, static_cast<int>(left.count())) < 0 && errno != EINTR) return false;
@@ -191,7 +213,8 @@ class pool : public sql::detail::pool_base<PGconn*, &PQfinish> {
 class connection {
  public:
   connection(const std::string& conninfo, const std::string& sql) : c_{connect(conninfo, sql)} {}
-  connection(std::shared_ptr<pool> p, const std::string& sql) : pool_{std::move(p)}, c_{pool_->acquire(sql)} {}
+  connection(std::shared_ptr<pool> p, const std::string& sql)
+      : pool_{std::move(p)}, c_{pool_->acquire(sql)} {}
   connection(connection&&) = delete;
   ~connection() { close(false); }
   /// `reusable`: no cancel was sent for its statement (one could still land on the next
@@ -199,8 +222,10 @@ class connection {
   void close(bool reusable) noexcept {
     if (!c_) return;
     PGconn* c = std::exchange(c_, nullptr);
-    if (pool_) pool_->release(c, reusable);
-    else PQfinish(c);
+    if (pool_)
+      pool_->release(c, reusable);
+    else
+      PQfinish(c);
   }
   PGconn* get() const noexcept { return c_; }
 
@@ -272,16 +297,22 @@ class parameters {
   }
   template <class V>
   static Oid oid_of() {
-    if constexpr (std::is_same_v<V, bool>) return bool_oid;
+    if constexpr (std::is_same_v<V, bool>)
+      return bool_oid;
     else if constexpr (std::is_integral_v<V>)
-      return sizeof(V) < 2 || (sizeof(V) == 2 && std::is_signed_v<V>) ? int2_oid
+      return sizeof(V) < 2 || (sizeof(V) == 2 && std::is_signed_v<V>)   ? int2_oid
              : sizeof(V) < 4 || (sizeof(V) == 4 && std::is_signed_v<V>) ? int4_oid
-                                                                          : int8_oid;
-    else if constexpr (std::is_same_v<V, float>) return float4_oid;
-    else if constexpr (std::is_floating_point_v<V>) return float8_oid;
-    else if constexpr (std::is_same_v<V, std::string>) return text_oid;
-    else if constexpr (std::is_same_v<V, blob>) return bytea_oid;
-    else return 0;  // NULL: the server infers the type
+                                                                        : int8_oid;
+    else if constexpr (std::is_same_v<V, float>)
+      return float4_oid;
+    else if constexpr (std::is_floating_point_v<V>)
+      return float8_oid;
+    else if constexpr (std::is_same_v<V, std::string>)
+      return text_oid;
+    else if constexpr (std::is_same_v<V, blob>)
+      return bytea_oid;
+    else
+      return 0;  // NULL: the server infers the type
   }
   // Room for any number `std::to_chars` writes in its shortest form (a 64-bit integer takes
   // 20 characters, a double 24).
@@ -290,8 +321,10 @@ class parameters {
   template <class V>
   void add(const V& v) {
     if constexpr (sql::detail::is_optional_v<V>) {
-      if (v) add(*v);
-      else push(oid_of<typename V::value_type>(), nullptr, 0, 0);
+      if (v)
+        add(*v);
+      else
+        push(oid_of<typename V::value_type>(), nullptr, 0, 0);
     } else if constexpr (std::is_same_v<V, std::nullopt_t>) {
       push(0, nullptr, 0, 0);
     } else if constexpr (std::is_same_v<V, bool>) {
@@ -521,8 +554,7 @@ class cursor {
         if constexpr (sizeof...(Cols) != 0) check_columns(r.get());
         finish();
         return false;
-      default:
-        fail("the statement failed", r.get());
+      default: fail("the statement failed", r.get());
     }
   }
   /// Appends the current row (after `advance()` gave true).
@@ -559,7 +591,8 @@ class cursor {
   }
 
   void check_columns(const PGresult* r) {
-    if (checked_) [[likely]] return;
+    if (checked_) [[likely]]
+      return;
     const int n = PQnfields(r);
     if (n != static_cast<int>(sizeof...(Cols))) {
       std::string declared;
@@ -592,8 +625,10 @@ class cursor {
   template <std::size_t... I>
   Row read(const PGresult* r, std::index_sequence<I...>) {
     try {
-      if constexpr (sizeof...(Cols) == 1) return read_column<Cols...>(r, sql_, 0);
-      else return Row{read_column<Cols>(r, sql_, static_cast<int>(I))...};
+      if constexpr (sizeof...(Cols) == 1)
+        return read_column<Cols...>(r, sql_, 0);
+      else
+        return Row{read_column<Cols>(r, sql_, static_cast<int>(I))...};
     } catch (...) {
       close();
       throw;
@@ -649,7 +684,8 @@ struct opener {
     return sql::detail::chunked_cursor<cursor<Row, Cols...>>{server, std::move(sql), params, std::move(st)};
   }
   sql::detail::batched_cursor<cursor<Row, Cols...>> batched(std::size_t n, coflow::stop_token st) {
-    return sql::detail::batched_cursor<cursor<Row, Cols...>>{n, server, std::move(sql), params, std::move(st)};
+    return sql::detail::batched_cursor<cursor<Row, Cols...>>{n, server, std::move(sql), params,
+                                                             std::move(st)};
   }
 };
 

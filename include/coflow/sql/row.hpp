@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // coflow/sql/row.hpp - what the SQL drivers share: row types, column names, error messages.
 #pragma once
 
@@ -113,21 +114,31 @@ inline constexpr bool readable_column_v = readable_column<T>::value;
 /// How messages spell a declared column type.
 template <class T>
 std::string column_type_name() {
-  if constexpr (is_optional_v<T>) return "std::optional<" + column_type_name<typename T::value_type>() + ">";
-  else if constexpr (std::is_same_v<T, bool>) return "bool";
-  else if constexpr (std::is_same_v<T, std::string>) return "std::string";
-  else if constexpr (std::is_same_v<T, blob>) return "coflow::sql::blob";
-  else if constexpr (std::is_same_v<T, double>) return "double";
-  else if constexpr (std::is_same_v<T, float>) return "float";
-  else if constexpr (std::is_floating_point_v<T>) return "long double";
-  else return (std::is_signed_v<T> ? "std::int" : "std::uint") + std::to_string(8 * sizeof(T)) + "_t";
+  if constexpr (is_optional_v<T>)
+    return "std::optional<" + column_type_name<typename T::value_type>() + ">";
+  else if constexpr (std::is_same_v<T, bool>)
+    return "bool";
+  else if constexpr (std::is_same_v<T, std::string>)
+    return "std::string";
+  else if constexpr (std::is_same_v<T, blob>)
+    return "coflow::sql::blob";
+  else if constexpr (std::is_same_v<T, double>)
+    return "double";
+  else if constexpr (std::is_same_v<T, float>)
+    return "float";
+  else if constexpr (std::is_floating_point_v<T>)
+    return "long double";
+  else
+    return (std::is_signed_v<T> ? "std::int" : "std::uint") + std::to_string(8 * sizeof(T)) + "_t";
 }
 
 /// An integer that must fit in T; false when it does not.
 template <class T>
 constexpr bool fits(std::int64_t v) noexcept {
-  if constexpr (std::is_same_v<T, bool>) return v == 0 || v == 1;
-  else return std::in_range<T>(v);
+  if constexpr (std::is_same_v<T, bool>)
+    return v == 0 || v == 1;
+  else
+    return std::in_range<T>(v);
 }
 
 /// The stored form of a parameter: strings and views are copied into a std::string, since the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // coflow/sql/sqlite.hpp - typed SQLite queries as threaded sources of rows.
 //
 // Not part of coflow/coflow.hpp: it needs SQLite (link coflow::sqlite).
@@ -35,7 +36,7 @@ class error : public sql::error {
  public:
   error(std::string_view what, std::string statement, int column = -1, std::string column_name = {},
         std::string db_message = {}, int code = 0)
-      : sql::error{"coflow::sqlite", what, std::move(statement), column, std::move(column_name),
+      : sql::error{"coflow::sqlite",      what, std::move(statement), column, std::move(column_name),
                    std::move(db_message), code} {}
 };
 
@@ -58,7 +59,8 @@ namespace detail {
 /// queries of one flow run side by side; an ended or dropped query gives it back.
 class pool : public sql::detail::pool_base<sqlite3*, &sqlite3_close_v2> {
  public:
-  pool(std::string path, options o) : pool_base{o.max_idle == 0 ? 1 : o.max_idle}, path_{std::move(path)}, options_{o} {
+  pool(std::string path, options o)
+      : pool_base{o.max_idle == 0 ? 1 : o.max_idle}, path_{std::move(path)}, options_{o} {
     keep_or_close(open_one());  // fails early on a bad path; keeps shared-cache memory alive
   }
 
@@ -153,7 +155,8 @@ class statement {
     int rc = sqlite3_prepare_v2(lease_.get(), sql_.data(), static_cast<int>(sql_.size()), &stmt_, &tail);
     if (rc != SQLITE_OK) fail("cannot prepare the statement", rc);
     if (!stmt_) fail_plain("the statement is empty");
-    if (!only_separators(tail)) fail_plain("the text holds more than one statement (only the first would run)");
+    if (!only_separators(tail))
+      fail_plain("the text holds more than one statement (only the first would run)");
   }
   statement(statement&&) = delete;
   ~statement() { close(); }
@@ -165,17 +168,20 @@ class statement {
     if (expected != static_cast<int>(sizeof...(P)))
       fail_plain("the statement has " + std::to_string(expected) + " parameter(s), but " +
                  std::to_string(sizeof...(P)) + " value(s) were given");
-    std::apply([&](const P&... v) {
-      int i = 0;
-      (bind_one(++i, v), ...);
-    }, params);
+    std::apply(
+        [&](const P&... v) {
+          int i = 0;
+          (bind_one(++i, v), ...);
+        },
+        params);
   }
 
   /// Steps once: true for a row, false at the end.
   bool step() {
     if (!stmt_) return false;
     int rc = sqlite3_step(stmt_);
-    if (rc == SQLITE_ROW) [[likely]] return true;
+    if (rc == SQLITE_ROW) [[likely]]
+      return true;
     if (rc == SQLITE_DONE) return false;
     fail("cannot step the statement", rc);
   }
@@ -206,8 +212,10 @@ class statement {
   void bind_one(int i, const V& v) {
     int rc = SQLITE_OK;
     if constexpr (sql::detail::is_optional_v<V>) {
-      if (!v) rc = sqlite3_bind_null(stmt_, i);
-      else return bind_one(i, *v);
+      if (!v)
+        rc = sqlite3_bind_null(stmt_, i);
+      else
+        return bind_one(i, *v);
     } else if constexpr (std::is_same_v<V, std::nullopt_t>) {
       rc = sqlite3_bind_null(stmt_, i);
     } else if constexpr (std::is_integral_v<V>) {
@@ -255,6 +263,19 @@ template <class T>
   throw error{what, sql, i, name ? name : "", {}, 0};
 }
 
+/// Column `i` holds a storage class (`type`) that a `T` cannot be read from.
+template <class T>
+[[noreturn]] void storage_mismatch(sqlite3_stmt* s, const std::string& sql, int i, int type) {
+  if (type == SQLITE_NULL)
+    column_error<T>(s, sql, i,
+                    "is NULL, but the row declares " + sql::detail::column_type_name<T>() +
+                        " (declare std::optional<" + sql::detail::column_type_name<T>() +
+                        "> to accept NULL)");
+  column_error<T>(s, sql, i,
+                  "holds " + std::string{storage_class_name(type)} + ", which does not fit the declared " +
+                      sql::detail::column_type_name<T>());
+}
+
 /// Reads column `i` of the current row as a `T`, checking SQLite's storage class against it.
 template <class T>
 T read_column(sqlite3_stmt* s, const std::string& sql, int i) {
@@ -263,18 +284,10 @@ T read_column(sqlite3_stmt* s, const std::string& sql, int i) {
     if (type == SQLITE_NULL) return std::nullopt;
     return read_column<typename T::value_type>(s, sql, i);
   } else {
-    auto mismatch = [&]() {
-      if (type == SQLITE_NULL)
-        column_error<T>(s, sql, i,
-                        "is NULL, but the row declares " + sql::detail::column_type_name<T>() +
-                            " (declare std::optional<" + sql::detail::column_type_name<T>() +
-                            "> to accept NULL)");
-      column_error<T>(s, sql, i,
-                      "holds " + std::string{storage_class_name(type)} + ", which does not fit the declared " +
-                          sql::detail::column_type_name<T>());
-    };
+    auto mismatch = [&]() { storage_mismatch<T>(s, sql, i, type); };
     if constexpr (std::is_integral_v<T>) {
-      if (type != SQLITE_INTEGER) [[unlikely]] mismatch();
+      if (type != SQLITE_INTEGER) [[unlikely]]
+        mismatch();
       const sqlite3_int64 v = sqlite3_column_int64(s, i);
       if (!sql::detail::fits<T>(v)) [[unlikely]]
         column_error<T>(s, sql, i,
@@ -282,15 +295,18 @@ T read_column(sqlite3_stmt* s, const std::string& sql, int i) {
                             sql::detail::column_type_name<T>());
       return static_cast<T>(v);
     } else if constexpr (std::is_floating_point_v<T>) {
-      if (type != SQLITE_FLOAT && type != SQLITE_INTEGER) [[unlikely]] mismatch();
+      if (type != SQLITE_FLOAT && type != SQLITE_INTEGER) [[unlikely]]
+        mismatch();
       return static_cast<T>(sqlite3_column_double(s, i));
     } else if constexpr (std::is_same_v<T, std::string>) {
-      if (type != SQLITE_TEXT) [[unlikely]] mismatch();
+      if (type != SQLITE_TEXT) [[unlikely]]
+        mismatch();
       const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(s, i));
       return std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(s, i)));
     } else {
       static_assert(std::is_same_v<T, blob>);
-      if (type != SQLITE_BLOB) [[unlikely]] mismatch();
+      if (type != SQLITE_BLOB) [[unlikely]]
+        mismatch();
       const auto* p = static_cast<const std::byte*>(sqlite3_column_blob(s, i));
       const auto n = static_cast<std::size_t>(sqlite3_column_bytes(s, i));
       return p ? blob(p, p + n) : blob{};
@@ -330,7 +346,8 @@ class cursor {
 
   /// Steps to the next row: false at the end (the statement is closed then).
   bool advance() {
-    if (stmt_.step()) [[likely]] return true;
+    if (stmt_.step()) [[likely]]
+      return true;
     stmt_.close();
     return false;
   }
@@ -353,8 +370,10 @@ class cursor {
     sqlite3_stmt* s = stmt_.get();
     const std::string& sql = stmt_.sql();
     try {
-      if constexpr (sizeof...(Cols) == 1) return read_column<Cols...>(s, sql, 0);
-      else return Row{read_column<Cols>(s, sql, static_cast<int>(I))...};
+      if constexpr (sizeof...(Cols) == 1)
+        return read_column<Cols...>(s, sql, 0);
+      else
+        return Row{read_column<Cols>(s, sql, static_cast<int>(I))...};
     } catch (...) {
       stmt_.close();
       throw;
@@ -375,11 +394,12 @@ struct opener {
     return cursor<Row, Cols...>{std::move(db), std::move(sql), params, std::move(st)};
   }
   sql::detail::chunked_cursor<cursor<Row, Cols...>> chunked(coflow::stop_token st) {
-    return sql::detail::chunked_cursor<cursor<Row, Cols...>>{std::move(db), std::move(sql), params, std::move(st)};
+    return sql::detail::chunked_cursor<cursor<Row, Cols...>>{std::move(db), std::move(sql), params,
+                                                             std::move(st)};
   }
   sql::detail::batched_cursor<cursor<Row, Cols...>> batched(std::size_t n, coflow::stop_token st) {
     return sql::detail::batched_cursor<cursor<Row, Cols...>>{n, std::move(db), std::move(sql), params,
-                                                              std::move(st)};
+                                                             std::move(st)};
   }
 };
 
@@ -447,9 +467,9 @@ class database {
 /// `coflow::sqlite::error` after the rows before it. Dropping the stage interrupts the statement,
 /// finalizes it and gives the connection back.
 ///
-///     auto rows = coflow::sqlite::query<std::int64_t, std::string>(db, "SELECT id, name FROM t WHERE id > ?", 10);
-///     for (auto& [id, name] : coflow::block(std::move(rows))) use(id, name);
-///     auto batches = coflow::sqlite::query<std::string>(db, "SELECT name FROM t").fetch_many(500);
+///     auto rows = coflow::sqlite::query<std::int64_t, std::string>(db, "SELECT id, name FROM t WHERE id >
+///     ?", 10); for (auto& [id, name] : coflow::block(std::move(rows))) use(id, name); auto batches =
+///     coflow::sqlite::query<std::string>(db, "SELECT name FROM t").fetch_many(500);
 template <class... Cols, class... P>
 auto query(const database& db, std::string sql, P&&... params) {
   if constexpr (!(sql::detail::readable_column_v<Cols> && ...)) {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // coflow/stages/adaptor.hpp - a stage of one upstream, from its per-item behaviour.
 #pragma once
 
@@ -52,8 +53,10 @@ class adapted_stage : public stage_base<S> {
   using value_type = typename Core::value_type;
   static constexpr std::string_view stage_name = Core::stage_name;
   static constexpr std::size_t buffer_bound = [] {
-    if constexpr (requires { Core::buffer_bound; }) return static_cast<std::size_t>(Core::buffer_bound);
-    else return buffer_bound_v<S>;
+    if constexpr (requires { Core::buffer_bound; })
+      return static_cast<std::size_t>(Core::buffer_bound);
+    else
+      return buffer_bound_v<S>;
   }();
 
   template <class... A>
@@ -91,16 +94,20 @@ class adapted_stage : public stage_base<S> {
       if (after_) return throw_after();
     }
     if (ended_ || exhausted()) return;
-    if constexpr (flushes) drive_flushing(g);
-    else drive_plain(g);
+    if constexpr (flushes)
+      drive_flushing(g);
+    else
+      drive_plain(g);
   }
 
   [[nodiscard]] const Core& core() const noexcept { return core_; }
 
  private:
   bool exhausted() {
-    if constexpr (requires(Core& c) { c.exhausted(); }) return core_.exhausted();
-    else return false;
+    if constexpr (requires(Core& c) { c.exhausted(); })
+      return core_.exhausted();
+    else
+      return false;
   }
 
   // An emit for the pull path: keeps the value for next() to return.
@@ -119,8 +126,10 @@ class adapted_stage : public stage_base<S> {
       std::optional<step<value_type>> out;
       try {
         auto emit = slot(out);
-        if (signal.is_done()) core_.on_end(emit);
-        else if (signal.is_failure()) core_.on_failure(emit);
+        if (signal.is_done())
+          core_.on_end(emit);
+        else if (signal.is_failure())
+          core_.on_failure(emit);
       } catch (...) {
         signal = failure::current();
       }
@@ -178,7 +187,8 @@ class adapted_stage : public stage_base<S> {
 
   S up_;
   Core core_;
-  [[no_unique_address]] std::conditional_t<flushes, std::optional<step<value_type>>, detail::no_signal> after_;
+  [[no_unique_address]] std::conditional_t<flushes, std::optional<step<value_type>>, detail::no_signal>
+      after_;
   bool ended_ = false;
 };
 

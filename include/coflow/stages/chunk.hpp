@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // coflow/stages/chunk.hpp - group values into vectors of n.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // coflow/stages/concurrent.hpp - which of several stages is ready, with its value.
 #pragma once
 

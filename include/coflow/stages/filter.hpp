@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // coflow/stages/filter.hpp - keep the values a predicate accepts.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // coflow/stages/line_break.hpp - split text chunks into lines.
 #pragma once
 

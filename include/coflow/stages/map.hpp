@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // coflow/stages/map.hpp - apply a function to every value; `map(f, a, b, ...)` over a zip.
 #pragma once
 

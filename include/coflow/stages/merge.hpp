@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // coflow/stages/merge.hpp - interleave several stages' values in the order they become ready.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // coflow/stages/take.hpp - the first n values.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // coflow/stages/trap.hpp - turn chosen failures into values.
 #pragma once
 

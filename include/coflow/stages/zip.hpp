@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // coflow/stages/zip.hpp - pull several stages in step.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // coflow/stages/zip_longest.hpp - pull several stages in step, padding the ended ones.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // coflow/threads/spsc_ring.hpp - a bounded lock-free single-producer/single-consumer ring.
 #pragma once
 
@@ -95,8 +96,10 @@ class dekker_fences {
 
   /// On the hot side, between its store and its load.
   void light() const noexcept {
-    if (asymmetric_) std::atomic_signal_fence(std::memory_order_seq_cst);
-    else std::atomic_thread_fence(std::memory_order_seq_cst);
+    if (asymmetric_)
+      std::atomic_signal_fence(std::memory_order_seq_cst);
+    else
+      std::atomic_thread_fence(std::memory_order_seq_cst);
   }
   /// On the side about to sleep, between its store and its load.
   void heavy() const noexcept {
@@ -172,8 +175,7 @@ class spsc_ring {
 
   ~spsc_ring() {
     const std::size_t tail = prod_.tail.load(std::memory_order_acquire);
-    for (std::size_t i = cons_.head.load(std::memory_order_relaxed); i != tail; ++i)
-      std::destroy_at(at(i));
+    for (std::size_t i = cons_.head.load(std::memory_order_relaxed); i != tail; ++i) std::destroy_at(at(i));
     std::allocator<T>{}.deallocate(slots_, mask_ + 1);
   }
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // coflow/threads/threaded.hpp - a blocking iterable run on a worker thread, as a stage.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // coflow/sql/detail/pool.hpp - the bookkeeping of a pool of database connections.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // coflow/sql/detail/query_source.hpp - a query as a threaded source, with `fetch_many(n)`.
 #pragma once
 
@@ -150,9 +151,7 @@ class query_source : public stage_base<> {
 
   /// The same query with other buffering between the worker and the flow (`capacity` and
   /// `batch` count chunks of rows, or batches for `fetch_many`). Call it before the first pull.
-  query_source with(threaded_options options) && {
-    return query_source{take_open(), options};
-  }
+  query_source with(threaded_options options) && { return query_source{take_open(), options}; }
 
  private:
   // The query, moved out once (throws std::bad_optional_access if it already started).
