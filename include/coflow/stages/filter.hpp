@@ -34,9 +34,11 @@ template <stage S, class P>
 using filter_stage = adapted_stage<S, detail::filter_core<S, P>>;
 
 struct filter_fn {
-  template <class S, class P>
-  static constexpr auto apply(S&& up, P p) {
+  // As map_fn::apply: the predicate by reference (g++ 12 -Os, see there).
+  template <class S, class Q>
+  static constexpr auto apply(S&& up, Q&& q) {
     using U = std::remove_cvref_t<S>;
+    using P = std::remove_cvref_t<Q>;
     using arg = const std::remove_reference_t<value_t<U>>&;
     if constexpr (!std::invocable<P&, arg>) {
       static_assert(std::invocable<P&, arg>,
@@ -47,7 +49,7 @@ struct filter_fn {
                     "coflow::filter: the predicate does not return something convertible to bool");
       return detail::ill_formed{};
     } else {
-      return filter_stage<U, P>{std::forward<S>(up), std::move(p)};
+      return filter_stage<U, P>{std::forward<S>(up), std::forward<Q>(q)};
     }
   }
 

@@ -44,9 +44,13 @@ template <stage S, class F>
 using map_stage = adapted_stage<S, detail::map_core<S, F>>;
 
 struct map_fn {
-  template <class S, class F>
-  static constexpr auto apply(S&& up, F f) {
+  // The function is taken by reference and moved into the stage once: g++ 12 at -Os (its
+  // ipa-modref pass) lost the side effects of a function taken by value here, such as a
+  // counter captured by reference.
+  template <class S, class G>
+  static constexpr auto apply(S&& up, G&& g) {
     using U = std::remove_cvref_t<S>;
+    using F = std::remove_cvref_t<G>;
     if constexpr (!std::invocable<F&, value_t<U>>) {
       static_assert(std::invocable<F&, value_t<U>>,
                     "coflow::map: the function cannot be called with the upstream value type");
@@ -57,7 +61,7 @@ struct map_fn {
                     "for_each to consume values)");
       return detail::ill_formed{};
     } else {
-      return map_stage<U, F>{std::forward<S>(up), std::move(f)};
+      return map_stage<U, F>{std::forward<S>(up), std::forward<G>(g)};
     }
   }
 
