@@ -260,22 +260,32 @@ TEST_F(Postgres, StreamsALargeResultAndStopsEarly) {
 }
 
 TEST_F(Postgres, DroppingAQueryCancelsASlowStatement) {
+  auto sleeping_now = [&] {
+    return pg::query<std::int64_t>(conninfo,
+                                   "SELECT count(*) FROM pg_stat_activity WHERE query = "
+                                   "'SELECT 1 FROM pg_sleep(600)' AND state = 'active'") |
+           coflow::to_vector();
+  };
+  // Waits (bounded) until the server shows `n` backends running the statement.
+  auto wait_for = [&](std::int64_t n) {
+    std::vector<std::int64_t> sleeping;
+    for (int tries = 0; tries < 50; ++tries) {
+      sleeping = sleeping_now();
+      if (sleeping == std::vector<std::int64_t>{n}) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds{100});
+    }
+    return sleeping;
+  };
   {
     auto q = pg::query<int>(conninfo, "SELECT 1 FROM pg_sleep(600)");
     EXPECT_FALSE(q.next().has_value());  // starts the worker, which waits on the server
+    // Dropped once the server runs it: a cancel that reaches the server before the statement
+    // has nothing to cancel yet (PostgreSQL's cancel is a separate, asynchronous request).
+    EXPECT_EQ(wait_for(1), std::vector<std::int64_t>{1});
   }
   // The drop returned (it did not wait ten minutes), and the server stopped the statement:
   // soon no backend runs it any more (the cancel is asynchronous on the server side).
-  std::vector<std::int64_t> sleeping;
-  for (int tries = 0; tries < 50; ++tries) {
-    sleeping = pg::query<std::int64_t>(conninfo,
-                                       "SELECT count(*) FROM pg_stat_activity WHERE query = "
-                                       "'SELECT 1 FROM pg_sleep(600)' AND state = 'active'") |
-               coflow::to_vector();
-    if (sleeping == std::vector<std::int64_t>{0}) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds{100});
-  }
-  EXPECT_EQ(sleeping, std::vector<std::int64_t>{0});
+  EXPECT_EQ(wait_for(0), std::vector<std::int64_t>{0});
 }
 
 TEST_F(Postgres, TwoQueriesInOneFlow) {
