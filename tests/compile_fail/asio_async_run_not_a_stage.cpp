@@ -4,8 +4,13 @@
 #include <coflow/asio.hpp>
 
 #include <exception>
+#include <vector>
 
 int main() {
   boost::asio::io_context ctx;
-  coflow::asio::async_run(ctx, 42, [](std::exception_ptr, int) {});
+#if COFLOW_MISUSE
+  coflow::asio::async_run(ctx, 42, [](std::exception_ptr, std::vector<int>) {});
+#else
+  coflow::asio::async_run(ctx, coflow::just(42), [](std::exception_ptr, std::vector<int>) {});
+#endif
 }

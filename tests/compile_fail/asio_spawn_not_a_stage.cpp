@@ -5,6 +5,10 @@
 
 int main() {
   boost::asio::io_context ctx;
+#if COFLOW_MISUSE
   auto d = coflow::asio::spawn(ctx, 42);
+#else
+  auto d = coflow::asio::spawn(ctx, coflow::just(42));
+#endif
   (void)d;
 }

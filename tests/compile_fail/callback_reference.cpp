@@ -4,6 +4,10 @@
 #include <coflow/sources/callback.hpp>
 
 int main() {
+#if COFLOW_MISUSE
   coflow::callback<int&> feed;
+#else
+  coflow::callback<int> feed;
+#endif
   (void)feed;
 }

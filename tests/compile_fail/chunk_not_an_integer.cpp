@@ -8,6 +8,10 @@
 #include <vector>
 
 int main() {
+#if COFLOW_MISUSE
   auto c = std::vector{1} | coflow::chunk("2");
+#else
+  auto c = std::vector{1} | coflow::chunk(2);
+#endif
   (void)c;
 }

@@ -6,6 +6,10 @@
 
 int main() {
   auto [feed, stage] = coflow::make_callback<int>();
+#if COFLOW_MISUSE
   auto c = coflow::concurrent(coflow::from({1, 2}), stage);
+#else
+  auto c = coflow::concurrent(coflow::from({1, 2}), std::move(stage));
+#endif
   (void)c;
 }

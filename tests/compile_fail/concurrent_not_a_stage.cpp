@@ -6,6 +6,10 @@
 #include <vector>
 
 int main() {
+#if COFLOW_MISUSE
   auto c = coflow::concurrent(coflow::from(std::vector{1, 2}), nullptr);
+#else
+  auto c = coflow::concurrent(coflow::from(std::vector{1, 2}), coflow::just(3));
+#endif
   (void)c;
 }

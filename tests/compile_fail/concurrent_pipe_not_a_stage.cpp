@@ -6,6 +6,10 @@
 #include <vector>
 
 int main() {
+#if COFLOW_MISUSE
   auto c = coflow::from(std::vector{1, 2}) | coflow::concurrent('x');
+#else
+  auto c = coflow::from(std::vector{1, 2}) | coflow::concurrent(coflow::just(3));
+#endif
   (void)c;
 }

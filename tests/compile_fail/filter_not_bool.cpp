@@ -7,7 +7,11 @@
 #include <vector>
 
 int main() {
+#if COFLOW_MISUSE
   auto f = coflow::from(std::vector<int>{1}) | coflow::filter([](int i) { return std::to_string(i); });
+#else
+  auto f = coflow::from(std::vector<int>{1}) | coflow::filter([](int i) { return i > 0; });
+#endif
   auto v = std::move(f) | coflow::to_vector();
   (void)v;
 }

@@ -6,8 +6,13 @@
 #include <vector>
 
 coflow::generator<int> numbers() {
+#if COFLOW_MISUSE
   std::vector<int> v{1, 2};
   while (auto x = co_await v) co_yield *x;
+#else
+  auto v = coflow::from(std::vector<int>{1, 2});
+  while (auto x = co_await v) co_yield *x;
+#endif
 }
 
 int main() {

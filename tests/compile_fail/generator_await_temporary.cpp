@@ -4,7 +4,12 @@
 #include <coflow/coflow.hpp>
 
 coflow::generator<int> numbers() {
+#if COFLOW_MISUSE
   while (auto x = co_await coflow::iota(0, 3)) co_yield *x;
+#else
+  auto numbers = coflow::iota(0, 3);
+  while (auto x = co_await numbers) co_yield *x;
+#endif
 }
 
 int main() {

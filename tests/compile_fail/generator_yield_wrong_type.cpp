@@ -6,7 +6,11 @@
 #include <string>
 
 coflow::generator<int> numbers() {
+#if COFLOW_MISUSE
   co_yield std::string("one");
+#else
+  co_yield std::stoi("1");
+#endif
 }
 
 int main() {

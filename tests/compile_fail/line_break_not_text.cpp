@@ -8,6 +8,10 @@
 #include <vector>
 
 int main() {
+#if COFLOW_MISUSE
   auto l = std::vector{1, 2} | coflow::line_break();
+#else
+  auto l = std::vector<std::string>{"a\nb", "c"} | coflow::line_break();
+#endif
   (void)l;
 }

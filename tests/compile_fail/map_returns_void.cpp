@@ -7,8 +7,13 @@
 #include <vector>
 
 int main() {
+#if COFLOW_MISUSE
   auto m =
       coflow::from(std::vector<int>{1}) | coflow::map([](int) {}) | coflow::filter([](int) { return true; });
+#else
+  auto m = coflow::from(std::vector<int>{1}) | coflow::map([](int i) { return i * 2; }) |
+           coflow::filter([](int) { return true; });
+#endif
   auto v = std::move(m) | coflow::to_vector();
   (void)v;
 }

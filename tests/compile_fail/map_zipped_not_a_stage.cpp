@@ -6,6 +6,10 @@
 #include <vector>
 
 int main() {
+#if COFLOW_MISUSE
   auto m = coflow::map([](int a, int b) { return a + b; }, std::vector{1}, 2);
+#else
+  auto m = coflow::map([](int a, int b) { return a + b; }, std::vector{1}, std::vector{2});
+#endif
   (void)m;
 }

@@ -6,6 +6,10 @@
 
 int main() {
   auto [feed, stage] = coflow::make_callback<int>();
+#if COFLOW_MISUSE
   auto m = coflow::merge(stage, coflow::from({1, 2}));
+#else
+  auto m = coflow::merge(std::move(stage), coflow::from({1, 2}));
+#endif
   (void)m;
 }

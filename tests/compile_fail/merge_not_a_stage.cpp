@@ -6,6 +6,10 @@
 #include <vector>
 
 int main() {
+#if COFLOW_MISUSE
   auto m = coflow::merge(coflow::from(std::vector{1, 2}), 42);
+#else
+  auto m = coflow::merge(coflow::from(std::vector{1, 2}), coflow::just(42));
+#endif
   (void)m;
 }

@@ -6,6 +6,10 @@
 
 int main() {
   auto [feed, stage] = coflow::make_callback<int>();
+#if COFLOW_MISUSE
   auto m = coflow::from({1, 2}) | coflow::merge(stage);
+#else
+  auto m = coflow::from({1, 2}) | coflow::merge(std::move(stage));
+#endif
   (void)m;
 }

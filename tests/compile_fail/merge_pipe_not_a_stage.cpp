@@ -6,6 +6,10 @@
 #include <vector>
 
 int main() {
+#if COFLOW_MISUSE
   auto m = coflow::from(std::vector{1, 2}) | coflow::merge(3.5);
+#else
+  auto m = coflow::from(std::vector{1, 2}) | coflow::merge(coflow::just(3));
+#endif
   (void)m;
 }

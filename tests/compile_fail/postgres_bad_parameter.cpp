@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: BSL-1.0
+// A struct bound as a postgres query parameter: bind its members one by one.
 // expect: coflow::postgres::query: a parameter type cannot be bound
 #include <coflow/sql/postgres.hpp>
 
@@ -7,6 +8,11 @@ struct point {
 };
 
 int main() {
-  auto q = coflow::postgres::query<int>("", "SELECT $1", point{1, 2});
+  point p{1, 2};
+#if COFLOW_MISUSE
+  auto q = coflow::postgres::query<int>("", "SELECT $1", p);
+#else
+  auto q = coflow::postgres::query<int, int>("", "SELECT $1, $2", p.x, p.y);
+#endif
   (void)q;
 }

@@ -5,6 +5,10 @@
 
 int main() {
   coflow::scheduler s;
+#if COFLOW_MISUSE
   auto d = s.spawn(42);
+#else
+  auto d = s.spawn(coflow::just(42));
+#endif
   (void)d;
 }

@@ -7,6 +7,10 @@
 #include <vector>
 
 int main() {
+#if COFLOW_MISUSE
   auto n = coflow::from(std::vector<int>{1}) | coflow::fold(0, [](int, int) { return std::string{}; });
+#else
+  auto n = coflow::from(std::vector<int>{1}) | coflow::fold(0, [](int acc, int i) { return acc + i; });
+#endif
   (void)n;
 }

@@ -7,6 +7,10 @@
 #include <vector>
 
 int main() {
+#if COFLOW_MISUSE
   auto v = 42 | coflow::to_vector();
+#else
+  auto v = coflow::just(42) | coflow::to_vector();
+#endif
   (void)v;
 }

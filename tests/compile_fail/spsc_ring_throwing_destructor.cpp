@@ -3,11 +3,17 @@
 // expect: coflow::spsc_ring: T must be nothrow destructible
 #include <coflow/threads/spsc_ring.hpp>
 
-struct throws_on_destruction {
-  ~throws_on_destruction() noexcept(false) {}
+#if COFLOW_MISUSE
+struct item {
+  ~item() noexcept(false) {}
 };
+#else
+struct item {
+  ~item() {}
+};
+#endif
 
 int main() {
-  coflow::spsc_ring<throws_on_destruction> ring{4};
+  coflow::spsc_ring<item> ring{4};
   (void)ring;
 }

@@ -7,6 +7,10 @@
 #include <vector>
 
 int main() {
+#if COFLOW_MISUSE
   auto t = std::vector{1} | coflow::take(std::integral_constant<int, -1>{});
+#else
+  auto t = std::vector{1} | coflow::take(std::integral_constant<int, 1>{});
+#endif
   (void)t;
 }

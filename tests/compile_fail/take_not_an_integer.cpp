@@ -8,6 +8,10 @@
 #include <vector>
 
 int main() {
+#if COFLOW_MISUSE
   auto t = std::vector{1} | coflow::take(2.5);
+#else
+  auto t = std::vector{1} | coflow::take(2);
+#endif
   (void)t;
 }

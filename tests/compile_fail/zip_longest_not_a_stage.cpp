@@ -8,6 +8,10 @@
 #include <vector>
 
 int main() {
+#if COFLOW_MISUSE
   auto z = coflow::zip_longest(std::vector{1}, 'c');
+#else
+  auto z = coflow::zip_longest(std::vector{1}, coflow::just('c'));
+#endif
   (void)z;
 }

@@ -6,6 +6,10 @@
 #include <vector>
 
 int main() {
+#if COFLOW_MISUSE
   auto z = coflow::zip(std::vector{1, 2}, 42);
+#else
+  auto z = coflow::zip(std::vector{1, 2}, coflow::just(42));
+#endif
   (void)z;
 }

@@ -6,6 +6,10 @@
 #include <vector>
 
 int main() {
+#if COFLOW_MISUSE
   auto z = std::vector{1, 2} | coflow::zip(3.5);
+#else
+  auto z = std::vector{1, 2} | coflow::zip(coflow::just(3.5));
+#endif
   (void)z;
 }

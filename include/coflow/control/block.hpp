@@ -85,11 +85,17 @@ struct block_fn {
   /// `block(flow)`: an lvalue stage is pulled in place; an rvalue one (or a range) is moved in.
   template <class X>
   auto operator()(X&& x) const {
-    static_assert(detail::stage_like<X>, "coflow::block: the argument is neither a stage nor a range");
-    if constexpr (std::is_lvalue_reference_v<X> && stage<std::remove_cvref_t<X>>)
+    if constexpr (detail::any_ill_formed<X>) {
+      return detail::ill_formed{};  // the flow's own check has said why
+    } else if constexpr (!detail::stage_like<X>) {
+      static_assert(detail::always_false<X>,
+                    "coflow::block: the argument (X) is neither a stage nor a range");
+      return detail::ill_formed{};
+    } else if constexpr (std::is_lvalue_reference_v<X> && stage<std::remove_cvref_t<X>>) {
       return blocking_range<X>{x};
-    else
+    } else {
       return blocking_range<detail::as_stage_t<X>>{detail::as_stage(std::forward<X>(x))};
+    }
   }
 };
 

@@ -13,48 +13,70 @@
 
 namespace coflow {
 
-template <class D>
-struct closure_base;
-
 /// A partially applied adaptor: `map(f)` is a closure; `src | map(f)` applies it to `src`.
 template <class X>
 concept pipe_closure = requires { typename std::remove_cvref_t<X>::closure_tag; };
 
 namespace detail {
-template <class A, class B>
-class composed_closure;
-}
+/// A sink (see coflow/sinks/sink.hpp) ends a flow: nothing may follow it.
+template <class X>
+concept ends_a_flow = requires { typename std::remove_cvref_t<X>::sink_tag; };
 
-/// CRTP base of adaptor closures. `operator|` is a hidden friend, so a failed `|` looks only
-/// at the closure on its right and never lists unrelated overloads.
-template <class D>
-struct closure_base {
+/// `a | b` of two closures: a closure applying both in turn (see closure's operator|).
+struct compose_fn;
+}  // namespace detail
+
+template <class Fn, class... Args>
+constexpr auto make_closure(Args&&... args);
+
+/// The closure of an adaptor `Fn` with its bound arguments: `src | c` is
+/// `Fn::apply(src, args...)`. `operator|` is a hidden friend, so a failed `|` looks only at
+/// the closure on its right, and it calls `Fn::apply` itself, so a check in `apply` is one
+/// instantiation away from the user's line.
+template <class Fn, class... Args>
+class closure {
+ public:
   using closure_tag = void;
 
-  template <class L>
-  friend constexpr auto operator|(L&& lhs, D rhs) {
-    if constexpr (pipe_closure<L>) {
-      return detail::composed_closure<std::remove_cvref_t<L>, D>{std::forward<L>(lhs), std::move(rhs)};
-    } else if constexpr (std::is_same_v<std::remove_cvref_t<L>, detail::ill_formed>) {
-      return detail::ill_formed{};  // an earlier stage's check failed and said why
-    } else if constexpr (!detail::stage_like<L>) {
-      static_assert(detail::always_false<L>,
-                    "coflow: the left side of | is neither a stage nor a range (see the type "
-                    "L in the instantiation above)");
-      return detail::ill_formed{};
-    } else {
-      return std::move(rhs)(detail::as_stage(std::forward<L>(lhs)));
-    }
-  }
-};
-
-/// The closure of an adaptor `Fn` with its bound arguments: `Fn::apply(stage, args...)`.
-template <class Fn, class... Args>
-class closure : public closure_base<closure<Fn, Args...>> {
- public:
   template <class... A>
   constexpr explicit closure(std::in_place_t, A&&... a) : args_{std::forward<A>(a)...} {}
 
+  template <class L, class R>
+    requires std::is_same_v<std::remove_cvref_t<R>, closure> && (!detail::any_ill_formed<L>)
+  friend constexpr auto operator|(L&& lhs, R&& rhs) {
+    constexpr bool copied = !std::is_rvalue_reference_v<R&&>;
+    if constexpr (copied && !std::is_copy_constructible_v<closure>) {
+      static_assert(detail::always_false<Fn, Args...>,
+                    "coflow: an adaptor holding a move-only value (see Args) is used as an lvalue on "
+                    "the right of |, which would copy it; std::move it in");
+      return detail::ill_formed{};
+    } else if constexpr (pipe_closure<L>) {
+      return make_closure<detail::compose_fn>(std::forward<L>(lhs), std::forward<R>(rhs));
+    } else if constexpr (detail::ends_a_flow<L>) {
+      static_assert(detail::always_false<L>,
+                    "coflow: the left side of | is a sink, which ends a flow; nothing can follow it");
+      return detail::ill_formed{};
+    } else if constexpr (!detail::stage_like<L>) {
+      static_assert(detail::always_false<L>,
+                    "coflow: the left side of | is neither a stage nor a range (see the type L)");
+      return detail::ill_formed{};
+    } else if constexpr (std::is_same_v<Fn, detail::compose_fn>) {
+      // `src | (a | b)` applies a then b here, not in compose_fn::apply, which keeps a check
+      // failing in `a` or `b` within the budget of lines of one diagnostic.
+      using bound = std::conditional_t<copied, const std::tuple<Args...>&, std::tuple<Args...>&&>;
+      return (detail::as_stage(std::forward<L>(lhs)) | std::get<0>(static_cast<bound>(rhs.args_))) |
+             std::get<1>(static_cast<bound>(rhs.args_));
+    } else {
+      using bound = std::conditional_t<copied, const std::tuple<Args...>&, std::tuple<Args...>&&>;
+      return std::apply(
+          [&](std::conditional_t<copied, const Args&, Args&&>... a) {
+            return Fn::apply(detail::as_stage(std::forward<L>(lhs)), static_cast<decltype(a)>(a)...);
+          },
+          static_cast<bound>(rhs.args_));
+    }
+  }
+
+  /// `c(src)`: the same as `src | c`, for a stage already checked.
   template <class S>
   constexpr auto operator()(S&& s) && {
     return std::apply(
@@ -77,22 +99,11 @@ constexpr auto make_closure(Args&&... args) {
 
 namespace detail {
 /// `map(f) | filter(p)`: a reusable closure applying both in turn.
-template <class A, class B>
-class composed_closure : public closure_base<composed_closure<A, B>> {
- public:
-  constexpr composed_closure(A a, B b) : a_{std::move(a)}, b_{std::move(b)} {}
-  template <class S>
-  constexpr auto operator()(S&& s) && {
-    return std::move(b_)(std::move(a_)(std::forward<S>(s)));
+struct compose_fn {
+  template <class S, class A, class B>
+  static constexpr auto apply(S&& s, A&& a, B&& b) {
+    return (std::forward<S>(s) | std::forward<A>(a)) | std::forward<B>(b);
   }
-  template <class S>
-  constexpr auto operator()(S&& s) const& {
-    return b_(a_(std::forward<S>(s)));
-  }
-
- private:
-  A a_;
-  B b_;
 };
 }  // namespace detail
 

@@ -90,22 +90,24 @@ class [[nodiscard]] generator : public stage_base<> {
     void unhandled_exception() noexcept { current_.emplace(failure::current()); }
 
     template <class S>
-    auto await_transform(S& s) {
-      if constexpr (stage<S>) {
-        return pull_awaiter<S>{s, *this};
+    auto await_transform(S&& s) {
+      using held = std::remove_reference_t<S>;
+      if constexpr (std::is_lvalue_reference_v<S> && stage<held>) {
+        return pull_awaiter<held>{s, *this};
       } else {
-        static_assert(detail::always_false<S>,
-                      "coflow::generator: co_await needs a stage (an lvalue such as a "
-                      "generator or coflow::from(...)); wrap ranges with coflow::from");
+        if constexpr (detail::any_ill_formed<S>) {
+          // the stage's own check has said why
+        } else if constexpr (stage<std::remove_cv_t<held>>) {
+          static_assert(detail::always_false<S>,
+                        "coflow::generator: co_await needs a stage held in a variable (an lvalue): a "
+                        "temporary stage would restart on every pull");
+        } else {
+          static_assert(detail::always_false<S>,
+                        "coflow::generator: co_await needs a stage (an lvalue such as a "
+                        "generator or coflow::from(...)); wrap ranges with coflow::from");
+        }
         return detail::ill_formed_awaiter{};
       }
-    }
-    template <class S>
-    auto await_transform(S&&) {
-      static_assert(detail::always_false<S>,
-                    "coflow::generator: co_await needs a stage held in a variable (an lvalue): a "
-                    "temporary stage would restart on every pull");
-      return detail::ill_formed_awaiter{};
     }
 
    private:

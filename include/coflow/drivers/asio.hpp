@@ -342,7 +342,9 @@ struct call_state {
 ///     auto d = coflow::asio::spawn(ctx, coflow::from({1, 2, 3}));
 template <class Ctx, class X>
 auto spawn(Ctx&& ctx, X&& flow, spawn_options options = {}) {
-  if constexpr (!coflow::detail::stage_like<X>) {
+  if constexpr (coflow::detail::any_ill_formed<X>) {
+    return coflow::detail::ill_formed{};  // the flow's own check has said why
+  } else if constexpr (!coflow::detail::stage_like<X>) {
     static_assert(coflow::detail::always_false<X>,
                   "coflow::asio::spawn: the flow is neither a stage nor a range");
     return coflow::detail::ill_formed{};
@@ -357,12 +359,20 @@ auto spawn(Ctx&& ctx, X&& flow, spawn_options options = {}) {
 
 /// Runs `flow` into a sink on `ctx`; the deferred fires with the sink's result.
 template <class Ctx, class X, class K>
-  requires sink<K>
 auto spawn(Ctx&& ctx, X&& flow, K&& k) {
-  if constexpr (!coflow::detail::stage_like<X>) {
+  if constexpr (coflow::detail::any_ill_formed<X, K>) {
+    return coflow::detail::ill_formed{};  // the flow's own check has said why
+  } else if constexpr (!coflow::detail::stage_like<X>) {
     static_assert(coflow::detail::always_false<X>,
                   "coflow::asio::spawn: the flow is neither a stage nor a range");
     return coflow::detail::ill_formed{};
+  } else if constexpr (!sink<K>) {
+    static_assert(coflow::detail::always_false<K>,
+                  "coflow::asio::spawn: the third argument (K) is neither a sink nor spawn_options; "
+                  "to call a function with each value, pass coflow::for_each(f)");
+    return coflow::detail::ill_formed{};
+  } else if constexpr (!std::remove_cvref_t<K>::template accepts<value_t<coflow::detail::as_stage_t<X>>>()) {
+    return coflow::detail::ill_formed{};  // the sink's static_assert has said why
   } else {
     using S = coflow::detail::as_stage_t<X>;
     using spec = coflow::detail::sink_spec<S, K>;
@@ -379,7 +389,9 @@ auto spawn(Ctx&& ctx, X&& flow, K&& k) {
 ///     std::future<std::vector<int>> f = coflow::asio::async_run(ctx, flow, boost::asio::use_future);
 template <class Ctx, class X, class Token>
 auto async_run(Ctx&& ctx, X&& flow, Token&& token) {
-  if constexpr (!coflow::detail::stage_like<X>) {
+  if constexpr (coflow::detail::any_ill_formed<X>) {
+    return coflow::detail::ill_formed{};  // the flow's own check has said why
+  } else if constexpr (!coflow::detail::stage_like<X>) {
     static_assert(coflow::detail::always_false<X>,
                   "coflow::asio::async_run: the flow is neither a stage nor a range");
     return coflow::detail::ill_formed{};

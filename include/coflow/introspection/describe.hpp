@@ -237,7 +237,9 @@ constexpr auto describe_stage() noexcept {
 template <class Flow, class Sink = void>
 constexpr auto describe() noexcept {
   using F = std::remove_cvref_t<Flow>;
-  if constexpr (!stage<F>) {
+  if constexpr (detail::any_ill_formed<F>) {
+    return detail::ill_formed{};  // the flow's own check has said why
+  } else if constexpr (!stage<F>) {
     static_assert(detail::always_false<Flow>,
                   "coflow::describe: the argument is not a stage (it has no value_type, "
                   "next() or can_cooperate)");

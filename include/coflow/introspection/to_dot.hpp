@@ -142,7 +142,9 @@ std::string to_dot_impl(std::string_view sink_name, bool has_sink, const dot_opt
 ///     std::cout << coflow::to_dot(f, coflow::to_vector());  // ... -> to_vector
 template <class Flow>
 std::string to_dot(const Flow&, const dot_options& options = {}) {
-  if constexpr (!stage<Flow>) {
+  if constexpr (detail::any_ill_formed<Flow>) {
+    return {};  // the flow's own check has said why
+  } else if constexpr (!stage<Flow>) {
     static_assert(detail::always_false<Flow>,
                   "coflow::to_dot: the argument is not a stage (it has no value_type, next() or "
                   "can_cooperate)");
@@ -155,7 +157,9 @@ std::string to_dot(const Flow&, const dot_options& options = {}) {
 template <class Flow, class Sink>
   requires(!std::is_same_v<Sink, dot_options>)
 std::string to_dot(const Flow&, const Sink&, const dot_options& options = {}) {
-  if constexpr (!stage<Flow>) {
+  if constexpr (detail::any_ill_formed<Flow>) {
+    return {};  // the flow's own check has said why
+  } else if constexpr (!stage<Flow>) {
     static_assert(detail::always_false<Flow>,
                   "coflow::to_dot: the argument is not a stage (it has no value_type, next() or "
                   "can_cooperate)");

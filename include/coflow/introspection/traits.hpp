@@ -62,12 +62,28 @@ constexpr std::size_t depth() {
   });
 }
 
+/// The traits of what is not a stage: every member, so that using one says nothing more.
+struct ill_formed_traits {
+  using value_type = ill_formed;
+  using stored_value_type = ill_formed;
+  static constexpr bool can_cooperate = false;
+  static constexpr bool uses_threads = false;
+  static constexpr std::size_t buffer_bound = 0;
+  static constexpr bool is_bounded = false;
+  static constexpr std::size_t stage_count = 0;
+  static constexpr std::size_t source_count = 0;
+  static constexpr std::size_t depth = 0;
+};
+
 template <class F, bool = stage<F>>
-struct flow_traits_base {
+struct flow_traits_base : ill_formed_traits {
   static_assert(always_false<F>,
-                "coflow::flow_traits: the type is not a stage (it has no value_type, next() or "
+                "coflow::flow_traits: the type (F) is not a stage (it has no value_type, next() or "
                 "can_cooperate)");
 };
+// A failed check's result: its own check has said why.
+template <>
+struct flow_traits_base<ill_formed, false> : ill_formed_traits {};
 
 template <class F>
 struct flow_traits_base<F, true> {

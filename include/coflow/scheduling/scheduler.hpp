@@ -213,7 +213,9 @@ class scheduler {
   ///     auto d = sched.spawn(flow, {.fire_on_one_callback = true});
   template <class X>
   auto spawn(X&& flow, spawn_options options = {}) {
-    if constexpr (!detail::stage_like<X>) {
+    if constexpr (detail::any_ill_formed<X>) {
+      return detail::ill_formed{};  // the flow's own check has said why
+    } else if constexpr (!detail::stage_like<X>) {
       static_assert(detail::always_false<X>,
                     "coflow::scheduler::spawn: the flow is neither a stage nor a range");
       return detail::ill_formed{};
@@ -230,12 +232,20 @@ class scheduler {
   ///
   ///     coflow::deferred<int> sum = sched.spawn(coflow::iota(1, 11), coflow::fold(0, std::plus<>{}));
   template <class X, class K>
-    requires sink<K>
   auto spawn(X&& flow, K&& k) {
-    if constexpr (!detail::stage_like<X>) {
+    if constexpr (detail::any_ill_formed<X, K>) {
+      return detail::ill_formed{};  // the flow's own check has said why
+    } else if constexpr (!detail::stage_like<X>) {
       static_assert(detail::always_false<X>,
                     "coflow::scheduler::spawn: the flow is neither a stage nor a range");
       return detail::ill_formed{};
+    } else if constexpr (!sink<K>) {
+      static_assert(detail::always_false<K>,
+                    "coflow::scheduler::spawn: the second argument (K) is neither a sink nor "
+                    "spawn_options; to call a function with each value, pass coflow::for_each(f)");
+      return detail::ill_formed{};
+    } else if constexpr (!std::remove_cvref_t<K>::template accepts<value_t<detail::as_stage_t<X>>>()) {
+      return detail::ill_formed{};  // the sink's static_assert has said why
     } else {
       using S = detail::as_stage_t<X>;
       using spec = detail::sink_spec<S, K>;

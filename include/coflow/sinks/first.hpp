@@ -27,13 +27,18 @@ struct first_sink : sink_base<first_sink> {
   };
 
   template <class T>
-  auto consumer() const {
-    static_assert(std::constructible_from<std::remove_cvref_t<T>, T>,
-                  "coflow::first: the value type can be neither copied nor moved");
-    if constexpr (!std::constructible_from<std::remove_cvref_t<T>, T>)
-      return detail::ill_formed{};
-    else
-      return consumer_type<T>{};
+  static constexpr bool accepts() noexcept {
+    if constexpr (!std::constructible_from<std::remove_cvref_t<T>, T>) {
+      static_assert(detail::always_false<T>,
+                    "coflow::first: the value type (T) can be neither copied nor moved");
+      return false;
+    } else {
+      return true;
+    }
+  }
+  template <class T>
+  consumer_type<T> consumer() const {
+    return {};
   }
 };
 

@@ -33,34 +33,29 @@ struct fold_sink : sink_base<fold_sink<Acc, F>> {
   };
 
   template <class T>
-  auto consumer() && {
-    if constexpr (!check<T>())
-      return detail::ill_formed{};
-    else
-      return consumer_type<T>{std::move(init), std::move(f)};
-  }
-  template <class T>
-  auto consumer() const& {
-    if constexpr (!check<T>())
-      return detail::ill_formed{};
-    else
-      return consumer_type<T>{init, f};
-  }
-
- private:
-  template <class T>
-  static constexpr bool check() {
-    if constexpr (!std::invocable<F&, Acc, T>) {
-      static_assert(std::invocable<F&, Acc, T>,
-                    "coflow::fold: the function cannot be called with (accumulator, upstream value)");
+  static constexpr bool accepts() noexcept {
+    if constexpr (!std::is_invocable_v<F&, Acc, T>) {
+      static_assert(detail::always_false<F, Acc, T>,
+                    "coflow::fold: the function (F) cannot be called with (accumulator, upstream value) "
+                    "of types (Acc, T)");
       return false;
-    } else {
+    } else if constexpr (!std::is_assignable_v<Acc&, std::invoke_result_t<F&, Acc, T>>) {
       // `acc = f(...)` needs only assignability (std::assignable_from would also ask for a
       // common reference, and report its absence as a second error).
-      static_assert(std::is_assignable_v<Acc&, std::invoke_result_t<F&, Acc, T>>,
-                    "coflow::fold: the function's result cannot be assigned to the accumulator");
-      return std::is_assignable_v<Acc&, std::invoke_result_t<F&, Acc, T>>;
+      static_assert(detail::always_false<Acc, std::invoke_result_t<F&, Acc, T>>,
+                    "coflow::fold: the function's result cannot be assigned to the accumulator (Acc)");
+      return false;
+    } else {
+      return true;
     }
+  }
+  template <class T>
+  consumer_type<T> consumer() && {
+    return {std::move(init), std::move(f)};
+  }
+  template <class T>
+  consumer_type<T> consumer() const& {
+    return {init, f};
   }
 };
 

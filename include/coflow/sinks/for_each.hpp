@@ -34,26 +34,22 @@ struct for_each_sink : sink_base<for_each_sink<F>> {
   };
 
   template <class T>
-  auto consumer() && {
-    if constexpr (!check<T>())
-      return detail::ill_formed{};
-    else
-      return consumer_type<T>{std::move(f)};
+  static constexpr bool accepts() noexcept {
+    if constexpr (!std::is_invocable_v<F&, T>) {
+      static_assert(detail::always_false<F, T>,
+                    "coflow::for_each: the function (F) cannot be called with the upstream value type (T)");
+      return false;
+    } else {
+      return true;
+    }
   }
   template <class T>
-  auto consumer() const& {
-    if constexpr (!check<T>())
-      return detail::ill_formed{};
-    else
-      return consumer_type<T>{f};
+  consumer_type<T> consumer() && {
+    return {std::move(f)};
   }
-
- private:
   template <class T>
-  static constexpr bool check() {
-    static_assert(std::invocable<F&, T>,
-                  "coflow::for_each: the function cannot be called with the upstream value type");
-    return std::invocable<F&, T>;
+  consumer_type<T> consumer() const& {
+    return {f};
   }
 };
 

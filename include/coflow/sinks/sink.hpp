@@ -14,11 +14,13 @@
 namespace coflow {
 
 /// A sink is an object with `consumer<T>()`, giving a consumer with `bool push(v)` (false:
-/// "I need no more") and `result()`; a sink that cannot accept T fails one `static_assert`
-/// there and gives `detail::ill_formed` instead, so nothing further is instantiated. Sinks are how a flow
-/// ends: `src | sink` runs the flow on this thread; `scheduler.spawn(src, sink)` runs it on a scheduler.
+/// "I need no more") and `result()`. A sink that does not take every T says so in a static
+/// `accepts<T>()`: `static_assert` with one sentence and return false, and coflow gives
+/// `detail::ill_formed` instead of running the flow, so nothing further is instantiated. Sinks
+/// are how a flow ends: `src | sink` runs the flow on this thread; `scheduler.spawn(src, sink)`
+/// runs it on a scheduler.
 template <class X>
-concept sink = requires { typename std::remove_cvref_t<X>::sink_tag; };
+concept sink = detail::ends_a_flow<X>;
 
 template <class K, class T>
 using consumer_t = decltype(std::declval<K>().template consumer<T>());
@@ -29,10 +31,10 @@ using sink_result_t = decltype(std::declval<consumer_t<K, T>>().result());
 /// Runs `s` into `k` on the calling thread; sleeps on cooperates, rethrows failures.
 template <stage S, sink K>
 auto run(S& s, K&& k) {
-  auto c = std::forward<K>(k).template consumer<value_t<S>>();
-  if constexpr (std::is_same_v<decltype(c), detail::ill_formed>) {
-    return c;  // the sink's static_assert has already said why
+  if constexpr (!std::remove_cvref_t<K>::template accepts<value_t<S>>()) {
+    return detail::ill_formed{};  // the sink's static_assert has said why
   } else {
+    auto c = std::forward<K>(k).template consumer<value_t<S>>();
     detail::drain_blocking(s, [&c](auto&& v) -> bool { return c.push(std::forward<decltype(v)>(v)); });
     return std::move(c).result();
   }
@@ -52,17 +54,30 @@ template <class D>
 struct sink_base {
   using sink_tag = void;
 
-  template <class L>
-  friend constexpr auto operator|(L&& lhs, D rhs) {
-    if constexpr (std::is_same_v<std::remove_cvref_t<L>, detail::ill_formed>) {
-      return detail::ill_formed{};  // an earlier stage's check failed and said why
+  /// Every value type, unless the sink says otherwise (see `sink`).
+  template <class T>
+  static constexpr bool accepts() noexcept {
+    return true;
+  }
+
+  // The checks are here, not in `run`, so that a sink's failed check is one instantiation
+  // away from the user's line.
+  template <class L, class K>
+    requires std::is_same_v<std::remove_cvref_t<K>, D> && (!detail::any_ill_formed<L>)
+  friend constexpr auto operator|(L&& lhs, K&& rhs) {
+    if constexpr (!std::is_rvalue_reference_v<K&&> && !std::is_copy_constructible_v<D>) {
+      static_assert(detail::always_false<D>,
+                    "coflow: a sink holding a move-only value (see D) is used as an lvalue on the "
+                    "right of |, which would copy it; std::move it in");
+      return detail::ill_formed{};
     } else if constexpr (!detail::stage_like<L>) {
       static_assert(detail::always_false<L>,
-                    "coflow: the left side of | is neither a stage nor a range (see the type "
-                    "L in the instantiation above)");
+                    "coflow: the left side of | is neither a stage nor a range (see the type L)");
       return detail::ill_formed{};
+    } else if constexpr (!D::template accepts<value_t<detail::as_stage_t<L>>>()) {
+      return detail::ill_formed{};  // the sink's static_assert has said why
     } else {
-      return run(detail::as_stage(std::forward<L>(lhs)), std::move(rhs));
+      return run(detail::as_stage(std::forward<L>(lhs)), std::forward<K>(rhs));
     }
   }
 };

@@ -31,19 +31,23 @@ struct to_vector_sink : sink_base<to_vector_sink<V>> {
   };
 
   template <class T>
-  auto consumer() const {
+  static constexpr bool accepts() noexcept {
     if constexpr (std::is_void_v<V> && !std::constructible_from<std::remove_cvref_t<T>, T>) {
       static_assert(detail::always_false<T>,
-                    "coflow::to_vector: the value type cannot be stored in a std::vector "
+                    "coflow::to_vector: the value type (T) cannot be stored in a std::vector "
                     "(it can be neither copied nor moved)");
-      return detail::ill_formed{};
+      return false;
     } else if constexpr (!std::is_void_v<V> && !std::constructible_from<V, T>) {
-      static_assert(detail::always_false<T>,
-                    "coflow::to_vector<V>: the upstream value type cannot be converted to V");
-      return detail::ill_formed{};
+      static_assert(detail::always_false<T, V>,
+                    "coflow::to_vector<V>: the upstream value type (T) cannot be converted to V");
+      return false;
     } else {
-      return consumer_type<T>{};
+      return true;
     }
+  }
+  template <class T>
+  consumer_type<T> consumer() const {
+    return {};
   }
 };
 

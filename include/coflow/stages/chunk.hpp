@@ -94,7 +94,7 @@ struct chunk_fn {
         return make_closure<chunk_fn>(std::integral_constant<std::size_t, N::value>{});
       }
     } else if constexpr (!std::integral<N>) {
-      static_assert(std::integral<N>, "coflow::chunk: the chunk size must be an integer");
+      static_assert(detail::always_false<N>, "coflow::chunk: the chunk size must be an integer");
       return detail::ill_formed{};
     } else {
       if (std::cmp_less(n, 1)) detail::checked_chunk_size(0);

@@ -40,9 +40,9 @@ struct filter_fn {
     using U = std::remove_cvref_t<S>;
     using P = std::remove_cvref_t<Q>;
     using arg = const std::remove_reference_t<value_t<U>>&;
-    if constexpr (!std::invocable<P&, arg>) {
-      static_assert(std::invocable<P&, arg>,
-                    "coflow::filter: the predicate cannot be called with the upstream value type");
+    if constexpr (!std::is_invocable_v<P&, arg>) {
+      static_assert(detail::always_false<P, arg>,
+                    "coflow::filter: the predicate (P) cannot be called with the upstream value type (T)");
       return detail::ill_formed{};
     } else if constexpr (!std::convertible_to<std::invoke_result_t<P&, arg>, bool>) {
       static_assert(detail::always_false<P>,

@@ -51,9 +51,9 @@ struct map_fn {
   static constexpr auto apply(S&& up, G&& g) {
     using U = std::remove_cvref_t<S>;
     using F = std::remove_cvref_t<G>;
-    if constexpr (!std::invocable<F&, value_t<U>>) {
-      static_assert(std::invocable<F&, value_t<U>>,
-                    "coflow::map: the function cannot be called with the upstream value type");
+    if constexpr (!std::is_invocable_v<F&, value_t<U>>) {
+      static_assert(detail::always_false<F, value_t<U>>,
+                    "coflow::map: the function (F) cannot be called with the upstream value type (T)");
       return detail::ill_formed{};
     } else if constexpr (std::is_void_v<std::invoke_result_t<F&, value_t<U>>>) {
       static_assert(detail::always_false<F>,
@@ -98,17 +98,21 @@ struct apply_to {
 ///     auto sums = coflow::map(std::plus<>{}, std::vector{1, 2}, std::vector{10, 20});  // 11 22
 template <class F, class A, class... B>
 constexpr auto map_fn::operator()(F f, A&& a, B&&... b) const {
-  if constexpr (!(detail::stage_like<A> && (detail::stage_like<B> && ...))) {
-    static_assert(detail::always_false<A>,
+  if constexpr (detail::any_ill_formed<A, B...>) {
+    return detail::ill_formed{};  // a branch's own check has said why
+  } else if constexpr (!(detail::stage_like<A> && (detail::stage_like<B> && ...))) {
+    static_assert(detail::always_false<A, B...>,
                   "coflow::map: an argument after the function is neither a stage nor a range");
     return detail::ill_formed{};
   } else if constexpr (sizeof...(B) == 0) {
     return map_fn::apply(detail::as_stage(std::forward<A>(a)), std::move(f));
   } else {
     using Z = zip_stage<detail::as_stage_t<A>, detail::as_stage_t<B>...>;
-    if constexpr (!std::invocable<F&, value_t<detail::as_stage_t<A>>, value_t<detail::as_stage_t<B>>...>) {
-      static_assert(detail::always_false<F>,
-                    "coflow::map: the function cannot be called with the zipped value types");
+    if constexpr (!std::is_invocable_v<F&, value_t<detail::as_stage_t<A>>,
+                                       value_t<detail::as_stage_t<B>>...>) {
+      static_assert(
+          detail::always_false<F, value_t<detail::as_stage_t<A>>, value_t<detail::as_stage_t<B>>...>,
+          "coflow::map: the function (F) cannot be called with the zipped value types");
       return detail::ill_formed{};
     } else if constexpr (std::is_void_v<std::invoke_result_t<F&, value_t<detail::as_stage_t<A>>,
                                                              value_t<detail::as_stage_t<B>>...>>) {

@@ -172,10 +172,11 @@ class merge_stage : public stage_base<Ss...> {
 struct merge_fn {
   template <class... B>
   static constexpr auto apply(B&&... b) {
-    if constexpr (!detail::all_stage_like<B...>) {
-      static_assert(detail::all_stage_like<B...>,
-                    "coflow::merge: a branch is neither a stage nor a range (see the types B "
-                    "in the instantiation above)");
+    if constexpr (detail::any_ill_formed<B...>) {
+      return detail::ill_formed{};  // its own check has said why
+    } else if constexpr (!detail::all_stage_like<B...>) {
+      static_assert(detail::always_false<B...>,
+                    "coflow::merge: a branch is neither a stage nor a range (see the types B)");
       return detail::ill_formed{};
     } else if constexpr (!(detail::copyable_branch<B> && ...)) {
       static_assert(detail::always_false<B...>,
@@ -195,10 +196,11 @@ struct merge_fn {
   /// `a | merge(b)`: the same as `merge(a, b)`.
   template <class B>
   constexpr auto operator()(B&& b) const {
-    if constexpr (!detail::stage_like<B>) {
-      static_assert(detail::stage_like<B>,
-                    "coflow::merge: a branch is neither a stage nor a range (see the types B "
-                    "in the instantiation above)");
+    if constexpr (detail::any_ill_formed<B>) {
+      return detail::ill_formed{};  // its own check has said why
+    } else if constexpr (!detail::stage_like<B>) {
+      static_assert(detail::always_false<B>,
+                    "coflow::merge: a branch is neither a stage nor a range (see the types B)");
       return detail::ill_formed{};
     } else if constexpr (!detail::copyable_branch<B>) {
       static_assert(detail::always_false<B>,

@@ -67,7 +67,7 @@ struct take_fn {
         return make_closure<take_fn>(static_cast<std::size_t>(N::value));
       }
     } else if constexpr (!std::integral<N>) {
-      static_assert(std::integral<N>, "coflow::take: the count must be an integer");
+      static_assert(detail::always_false<N>, "coflow::take: the count must be an integer");
       return detail::ill_formed{};
     } else {
       return make_closure<take_fn>(detail::checked_take_count(n));

@@ -37,7 +37,7 @@ namespace coflow {
 /// before it) and ends the zip; so does the end of any branch.
 template <stage... S>
 class zip_stage : public stage_base<S...> {
-  static_assert(sizeof...(S) >= 2, "coflow::zip: needs at least two branches");
+  static_assert(detail::at_least_two<S...>, "coflow::zip: needs at least two branches");
   static constexpr std::size_t n = sizeof...(S);
 
  public:
@@ -69,11 +69,11 @@ class zip_stage : public stage_base<S...> {
   /// `a | zip(b, c)` is `zip(a, b, c)`: a zip on the right of `|` takes the left side as
   /// its first branch.
   template <class L>
+    requires(!detail::any_ill_formed<L>)
   friend constexpr auto operator|(L&& lhs, zip_stage rhs) {
     if constexpr (!detail::stage_like<L>) {
       static_assert(detail::always_false<L>,
-                    "coflow: the left side of | is neither a stage nor a range (see the type "
-                    "L in the instantiation above)");
+                    "coflow: the left side of | is neither a stage nor a range (see the type L)");
       return detail::ill_formed{};
     } else {
       return boost::hana::unpack(std::move(rhs.branches_), [&](auto&&... b) {
@@ -178,7 +178,9 @@ struct zip_fn {
   /// `a | zip(b)`: the branch is made a stage now, so an lvalue range is referred to, not copied.
   template <class B>
   constexpr auto operator()(B&& b) const {
-    if constexpr (!detail::stage_like<B>) {
+    if constexpr (detail::any_ill_formed<B>) {
+      return detail::ill_formed{};  // its own check has said why
+    } else if constexpr (!detail::stage_like<B>) {
       static_assert(detail::always_false<B>,
                     "coflow::zip: a branch (an argument of zip) is neither a stage nor a range; "
                     "wrap a single value with coflow::just");
@@ -192,8 +194,11 @@ struct zip_fn {
   /// to), stages are moved in (an lvalue stage is copied: pass generators with std::move).
   template <class A, class B, class... C>
   constexpr auto operator()(A&& a, B&& b, C&&... c) const {
-    if constexpr (!(detail::stage_like<A> && detail::stage_like<B> && (detail::stage_like<C> && ...))) {
-      static_assert(detail::always_false<A>,
+    if constexpr (detail::any_ill_formed<A, B, C...>) {
+      return detail::ill_formed{};  // its own check has said why
+    } else if constexpr (!(detail::stage_like<A> && detail::stage_like<B> &&
+                           (detail::stage_like<C> && ...))) {
+      static_assert(detail::always_false<A, B, C...>,
                     "coflow::zip: a branch (an argument of zip) is neither a stage nor a range; "
                     "wrap a single value with coflow::just");
       return detail::ill_formed{};

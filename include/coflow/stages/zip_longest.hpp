@@ -31,7 +31,7 @@ namespace coflow {
 /// round, a failure is forwarded after the tuples before it and ends the stage.
 template <stage... S>
 class zip_longest_stage : public stage_base<S...> {
-  static_assert(sizeof...(S) >= 2, "coflow::zip_longest: needs at least two branches");
+  static_assert(detail::at_least_two<S...>, "coflow::zip_longest: needs at least two branches");
   static constexpr std::size_t n = sizeof...(S);
 
  public:
@@ -49,11 +49,11 @@ class zip_longest_stage : public stage_base<S...> {
 
   /// `a | zip_longest(b, c)` is `zip_longest(a, b, c)`.
   template <class L>
+    requires(!detail::any_ill_formed<L>)
   friend constexpr auto operator|(L&& lhs, zip_longest_stage rhs) {
     if constexpr (!detail::stage_like<L>) {
       static_assert(detail::always_false<L>,
-                    "coflow: the left side of | is neither a stage nor a range (see the type "
-                    "L in the instantiation above)");
+                    "coflow: the left side of | is neither a stage nor a range (see the type L)");
       return detail::ill_formed{};
     } else {
       return boost::hana::unpack(std::move(rhs.branches_), [&](auto&&... b) {
@@ -117,7 +117,9 @@ struct zip_longest_fn {
   /// `a | zip_longest(b)`
   template <class B>
   constexpr auto operator()(B&& b) const {
-    if constexpr (!detail::stage_like<B>) {
+    if constexpr (detail::any_ill_formed<B>) {
+      return detail::ill_formed{};  // its own check has said why
+    } else if constexpr (!detail::stage_like<B>) {
       static_assert(detail::always_false<B>,
                     "coflow::zip_longest: a branch (an argument of zip_longest) is neither a stage "
                     "nor a range; wrap a single value with coflow::just");
@@ -130,8 +132,11 @@ struct zip_longest_fn {
   /// `zip_longest(a, b, ...)`
   template <class A, class B, class... C>
   constexpr auto operator()(A&& a, B&& b, C&&... c) const {
-    if constexpr (!(detail::stage_like<A> && detail::stage_like<B> && (detail::stage_like<C> && ...))) {
-      static_assert(detail::always_false<A>,
+    if constexpr (detail::any_ill_formed<A, B, C...>) {
+      return detail::ill_formed{};  // its own check has said why
+    } else if constexpr (!(detail::stage_like<A> && detail::stage_like<B> &&
+                           (detail::stage_like<C> && ...))) {
+      static_assert(detail::always_false<A, B, C...>,
                     "coflow::zip_longest: a branch (an argument of zip_longest) is neither a stage "
                     "nor a range; wrap a single value with coflow::just");
       return detail::ill_formed{};

@@ -1,0 +1,16 @@
+// SPDX-License-Identifier: BSL-1.0
+// A wrong map as a branch of zip(...).
+// expect: coflow::map: the function (F) cannot be called with the upstream value type (T)
+#include <coflow/coflow.hpp>
+
+#include <string>
+#include <vector>
+
+int main() {
+#if COFLOW_MISUSE
+  auto z = coflow::zip(std::vector{1, 2} | coflow::map([](std::string s) { return s.size(); }), std::vector{3, 4});
+#else
+  auto z = coflow::zip(std::vector{1, 2} | coflow::map([](int i) { return i * 2; }), std::vector{3, 4});
+#endif
+  (void)z;
+}
