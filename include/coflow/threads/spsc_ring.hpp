@@ -60,25 +60,33 @@ inline constexpr std::uint32_t ring_pauses_per_clock_read = 64;
 
 /// The waiting policy of the ring's blocking calls: `pause` for about `ring_spin_time`, then
 /// a few `yield`s; `spin()` gives false when it is time to sleep.
+/// A spinner made with a shorter `limit` pauses for that long instead, and one made with
+/// `yields = 0` then gives up without yielding.
 class spinner {
   static_assert(std::has_single_bit(ring_pauses_per_clock_read));
 
  public:
+  spinner() noexcept = default;
+  explicit spinner(std::chrono::nanoseconds limit, int yields = ring_spin_yields) noexcept
+      : limit_{limit}, max_yields_{yields} {}
+
   bool spin() noexcept {
     if (yields_ == 0) {
       cpu_relax();
       if ((++pauses_ & (ring_pauses_per_clock_read - 1)) != 0) return true;
       const auto now = std::chrono::steady_clock::now();
       if (pauses_ == ring_pauses_per_clock_read) start_ = now;
-      if (now - start_ < ring_spin_time) return true;
+      if (now - start_ < limit_) return true;
     }
-    if (yields_ == ring_spin_yields) return false;
+    if (yields_ >= max_yields_) return false;
     ++yields_;
     std::this_thread::yield();
     return true;
   }
 
  private:
+  std::chrono::nanoseconds limit_ = ring_spin_time;
+  int max_yields_ = ring_spin_yields;
   std::uint32_t pauses_ = 0;
   int yields_ = 0;
   std::chrono::steady_clock::time_point start_{};

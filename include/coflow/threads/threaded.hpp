@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <atomic>
+#include <bit>
+#include <chrono>
 #include <cstddef>
 #include <exception>
 #include <functional>
@@ -262,7 +264,8 @@ void run_worker(stop_token st, Factory& factory, threaded_state<V>& s, std::size
 /// The worker thread starts on the first pull (or at construction with `options.eager`), calls
 /// `factory` there, and pushes what it produces through an `spsc_ring` as soon as it has it
 /// (see `run_worker`). The flow side reads what is ready in place and frees it in batches;
-/// when the ring is empty it parks and the worker wakes it when it publishes. Dropping the stage stops the
+/// when the ring is empty it waits briefly for the worker (adaptively, see `waited_for_items`), then
+/// parks and the worker wakes it when it publishes. Dropping the stage stops the
 /// worker (its `coflow::stop_token` is requested, a worker blocked on a full ring is woken) and joins it.
 template <class Factory, bool Flatten>
 class threaded_stage : public stage_base<> {
@@ -300,6 +303,7 @@ class threaded_stage : public stage_base<> {
         it_{std::move(o.it_)},
         end_{std::move(o.end_)},
         in_chunk_{std::exchange(o.in_chunk_, false)},
+        spin_limit_{o.spin_limit_},
         worker_{std::move(o.worker_)} {
     o.factory_.reset();
   }
@@ -325,6 +329,7 @@ class threaded_stage : public stage_base<> {
       }
       waker w = current_waker();
       if (!w) return cooperate{detached_retry};
+      if (waited_for_items()) continue;
       if (parks(w)) return cooperate::park();
     }
   }
@@ -356,6 +361,13 @@ class threaded_stage : public stage_base<> {
   // short, so that a value published meanwhile is not held up for long (a driver's flow
   // parks instead, and is woken at once).
   static constexpr auto detached_retry = std::chrono::microseconds{100};
+
+  // How long the flow waits for the worker before it parks: adaptive between these limits.
+  static constexpr std::chrono::nanoseconds min_spin = std::chrono::microseconds{1};
+  static constexpr std::chrono::nanoseconds max_spin = detail::ring_spin_time;
+  // The wait looks at the ring once per this many pauses (a power of two), not at every one:
+  // each look takes the cache line the worker writes its index to.
+  static constexpr unsigned pauses_per_look = 16;
 
   // The first pull starts the worker; a worker that cannot be started fails the flow (an
   // empty failure: it started). Not a call back into `next()`, which would make `next()`
@@ -396,14 +408,17 @@ class threaded_stage : public stage_base<> {
   }
 
   // The batch read in place is used up: frees it (one head publication per batch) and takes
-  // what is ready now. False when nothing is.
+  // what is ready now, after waiting briefly for a batch while the worker is still adding
+  // items (`gather`). False when nothing is.
   bool refill() {
     if (!span_.empty()) {
       state_->ring.release(span_.size());
       span_ = {};
       pos_ = 0;
     }
-    span_ = state_->ring.peek();
+    auto& ring = state_->ring;
+    if (const std::size_t n = ring.size_approx(); n != 0 && n < opts_.batch && !ring.closed()) gather(n);
+    span_ = ring.peek();
     return !span_.empty();
   }
 
@@ -411,6 +426,38 @@ class threaded_stage : public stage_base<> {
   step<value_type> end_of_stream() {
     if (state_->error) return failure{std::exchange(state_->error, nullptr)};
     return done;
+  }
+
+  // Before it parks, the flow waits for the worker a little, for as long as waiting lately
+  // paid off: a wait that ends with items doubles the next one's limit, one that ends in a
+  // park halves it. A park costs a process-wide fence (`dekker_fences::heavy`) and, when the
+  // flow sleeps, a futex round trip on each side, which a worker that is only just behind
+  // makes needless; a worker that is really slow costs a flow (or a scheduler thread) at most
+  // `min_spin` per park. Once items come, the wait goes on while their number still grows, up
+  // to a batch: a worker that publishes item by item is then read in batches, not at the cost
+  // of a cache-line transfer per item. True when there is something to read (or the end).
+  bool waited_for_items() noexcept {
+    if (gather(0) == 0 && !state_->ring.closed()) {
+      spin_limit_ = std::max(spin_limit_ / 2, min_spin);
+      return false;
+    }
+    spin_limit_ = std::min(spin_limit_ * 2, max_spin);
+    return true;
+  }
+
+  // Spins while the worker still adds items (`seen` are ready now), until a batch is ready,
+  // the ring is closed, or the spin limit is reached; gives how many items are ready.
+  std::size_t gather(std::size_t seen) noexcept {
+    static_assert(std::has_single_bit(pauses_per_look));
+    auto& ring = state_->ring;
+    detail::spinner s{spin_limit_, 0};
+    for (unsigned i = 1; s.spin(); ++i) {
+      if ((i & (pauses_per_look - 1)) != 0) continue;
+      const std::size_t n = ring.size_approx();
+      if ((n != 0 && (n == seen || n >= opts_.batch)) || ring.closed()) return n;
+      seen = n;
+    }
+    return ring.size_approx();
   }
 
   // Announces the park, then looks at the ring again: a value (or the close) published in
@@ -439,7 +486,8 @@ class threaded_stage : public stage_base<> {
   [[no_unique_address]] typename chunk::iterator it_{};
   [[no_unique_address]] typename chunk::sentinel end_{};
   bool in_chunk_ = false;
-  jthread worker_;  // last: joined (by stop()) before the members above go
+  std::chrono::nanoseconds spin_limit_ = max_spin;  // see waited_for_items
+  jthread worker_;                                  // last: joined (by stop()) before the members above go
 };
 
 struct threaded_fn {
