@@ -98,6 +98,13 @@ TEST(Paths, LineBreak) {
     auto sink = record_sink(random_limit(r));
     with_source(s, [&](auto src) {
       same_on_every_path([=] { return src() | coflow::line_break(';', max_len, trailer); }, sink);
+      // The views, each copied before the next pull (they are valid until then).
+      same_on_every_path(
+          [=] {
+            return src() | coflow::line_break_views(';', max_len, trailer) |
+                   coflow::map([](std::string_view l) { return std::string(l); });
+          },
+          sink);
     });
   });
 }

@@ -124,3 +124,66 @@ TEST(LineBreak, SearchesEachByteOnceWhenALongLineComesByteByByte) {
   EXPECT_EQ(got, (strings{"abc", "de", "f", "gh"}));
   EXPECT_EQ(many.bytes_searched(), std::size_t{12});
 }
+
+namespace {
+// Every line of `s`, each copied as soon as it is given (a view is valid until the next pull).
+template <class S>
+strings copied_lines(S& s) {
+  strings out;
+  for (auto l = s.next(); l.has_value(); l = s.next()) out.emplace_back(*l);
+  return out;
+}
+}  // namespace
+
+TEST(LineBreak, ViewsGiveTheLinesOfTheOwningModeHoweverTheTextIsCut) {
+  const std::string text = "alpha\n\nbe\ngamma delta epsilon\nz\nlast";
+  for (std::size_t width = 1; width <= text.size(); ++width) {
+    std::vector<std::string> chunks;
+    for (std::size_t i = 0; i < text.size(); i += width) chunks.push_back(text.substr(i, width));
+    auto owning = chunks | coflow::line_break('\n', 64, true);
+    auto views = chunks | coflow::line_break_views('\n', 64, true);
+    const strings expected{"alpha", "", "be", "gamma delta epsilon", "z", "last"};
+    EXPECT_EQ(copied_lines(owning), expected) << "width " << width;
+    EXPECT_EQ(copied_lines(views), expected) << "width " << width;
+    EXPECT_EQ(views.bytes_searched(), text.size());
+  }
+}
+
+TEST(LineBreak, ViewsPointIntoTheChunkAChunkGivenByValueIsMovedNotCopied) {
+  // Chunks longer than any short-string buffer, made by the upstream: the stage keeps each
+  // one it is given and cuts its lines in place.
+  std::vector<const char*> made;
+  auto s = coflow::iota(0, 2) | coflow::map([&](int i) {
+             std::string c = i == 0 ? "first line of many words\nsecond line, also long\n" : "third\n";
+             made.push_back(c.data());
+             return c;
+           }) |
+           coflow::line_break_views();
+  auto a = s.next();
+  ASSERT_TRUE(a.has_value());
+  EXPECT_EQ(*a, "first line of many words");
+  EXPECT_EQ(a->data(), made.at(0));
+  auto b = s.next();
+  ASSERT_TRUE(b.has_value());
+  EXPECT_EQ(b->data(), made.at(0) + 25);
+  EXPECT_EQ(*s.next(), "third");
+  EXPECT_TRUE(s.next().is_done());
+}
+
+TEST(LineBreak, ViewsKeepTheLimitAndTheTrailerRulesAndPassCooperates) {
+  auto long_line = std::vector<std::string>{"ok\n0123", "456789\n"} | coflow::line_break_views('\n', 8);
+  EXPECT_EQ(*long_line.next(), "ok");
+  auto f = long_line.next();
+  ASSERT_TRUE(f.is_failure());
+  EXPECT_EQ(f.error().message(), "coflow::line_break: line 2 is longer than 8 bytes");
+
+  auto no_trailer = std::vector<std::string>{"a\nb"} | coflow::line_break_views();
+  EXPECT_EQ(*no_trailer.next(), "a");
+  EXPECT_TRUE(no_trailer.next().is_failure());
+
+  auto coop = coflow::scripted<std::string>({"Hel", cooperate{}, "lo\nWorld\n"}) | coflow::line_break_views();
+  EXPECT_TRUE(coop.next().is_cooperate());
+  EXPECT_EQ(copied_lines(coop), (strings{"Hello", "World"}));
+  static_assert(std::is_same_v<decltype(coop)::value_type, std::string_view>);
+  static_assert(decltype(coop)::stage_name == "line_break_views");
+}

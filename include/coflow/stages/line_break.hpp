@@ -29,32 +29,52 @@ namespace coflow {
 ///   true; then it is the last line.
 /// - A cooperate or a failure of the upstream passes through; the unfinished line is kept
 ///   across a cooperate.
-template <stage S>
+///
+/// Lines are cut out of the chunk in place: a chunk the upstream gives by value is moved in,
+/// not copied, and only the text of a line that spans chunks is copied (into a buffer that
+/// keeps its capacity). With `Views` (`line_break_views`) each line is a `std::string_view`
+/// into that chunk or buffer, valid until the next pull of this stage (or until the stage
+/// is moved or destroyed); otherwise each line is a new `std::string`.
+template <stage S, bool Views = false>
 class line_break_stage : public stage_base<S> {
+  using up_value = value_t<S>;
+  // A chunk given by reference (or as a view, a pointer) lives in the upstream until its
+  // next pull: a view of it is enough. One given by value is kept here.
+  using held_type =
+      std::conditional_t<std::is_reference_v<up_value> || std::is_trivially_copyable_v<up_value>,
+                         std::string_view, std::remove_cvref_t<up_value>>;
+
  public:
-  using value_type = std::string;
+  using value_type = std::conditional_t<Views, std::string_view, std::string>;
   static constexpr std::size_t buffer_bound = detail::add_bounds(buffer_bound_v<S>, 1);
-  static constexpr std::string_view stage_name = "line_break";
+  static constexpr std::string_view stage_name = Views ? "line_break_views" : "line_break";
 
   line_break_stage(S up, char delim, std::size_t max_len, bool trailer)
       : up_{std::move(up)}, delim_{delim}, max_len_{max_len}, trailer_{trailer} {}
 
   step<value_type> next() {
     if (ended_) return done;
+    if (carry_given_) {
+      carry_.clear();  // the line given from it last time is no longer in use
+      carry_given_ = false;
+    }
     for (;;) {
-      const std::size_t at = find_delimiter();
-      if (at != std::string::npos) {
-        if (at - start_ > max_len_) return fail_too_long();
-        std::string line = text_.substr(start_, at - start_);
-        start_ = at + 1;
-        ++line_;
-        return line;
+      const std::string_view rest = chunk().substr(pos_);
+      const std::size_t at = rest.find(delim_);
+      searched_ += at == std::string_view::npos ? rest.size() : at + 1;
+      if (at != std::string_view::npos) {
+        if (carry_.size() + at > max_len_) return fail_too_long();
+        pos_ += at + 1;
+        return line(rest.substr(0, at));
       }
-      if (text_.size() - start_ > max_len_) return fail_too_long();
+      if (carry_.size() + rest.size() > max_len_) return fail_too_long();
+      carry_.append(rest);  // the unfinished line, before the chunk it is in goes
+      pos_ += rest.size();
 
-      step<value_t<S>> s = up_.next();
+      step<up_value> s = up_.next();
       if (s.has_value()) {
-        append(*s);
+        held_ = held_type(*std::move(s));
+        pos_ = 0;
         continue;
       }
       if (s.is_cooperate()) return s.cooperation();
@@ -69,22 +89,24 @@ class line_break_stage : public stage_base<S> {
   [[nodiscard]] std::size_t bytes_searched() const noexcept { return searched_; }
 
  private:
-  // Searches only the bytes no earlier search has seen: those before searched_to_ hold no
-  // delimiter, so the cost is linear in the text however it was chunked.
-  std::size_t find_delimiter() noexcept {
-    const std::size_t first = std::max(start_, searched_to_);
-    const std::size_t at = text_.find(delim_, first);
-    searched_to_ = at == std::string::npos ? text_.size() : at + 1;
-    searched_ += searched_to_ - first;
-    return at;
+  std::string_view chunk() const noexcept { return std::string_view(held_); }
+
+  // The line that ends at the delimiter just found: `tail`, after what `carry_` holds of it.
+  step<value_type> line(std::string_view tail) {
+    ++line_;
+    if (carry_.empty()) return value_type(tail);
+    carry_.append(tail);
+    return take_carry();
   }
 
-  // Keeps only the unfinished line, then adds the chunk after it.
-  void append(std::string_view piece) {
-    text_.erase(0, start_);
-    searched_to_ -= std::min(searched_to_, start_);
-    start_ = 0;
-    text_.append(piece);
+  // The line that `carry_` holds: a view of it (cleared at the next pull), or the string.
+  step<value_type> take_carry() {
+    if constexpr (Views) {
+      carry_given_ = true;
+      return std::string_view(carry_);
+    } else {
+      return std::exchange(carry_, std::string{});
+    }
   }
 
   step<value_type> fail_too_long() {
@@ -94,9 +116,9 @@ class line_break_stage : public stage_base<S> {
   }
 
   step<value_type> finish() {
-    std::size_t left = text_.size() - start_;
+    std::size_t left = carry_.size();
     if (left == 0) return done;
-    if (trailer_) return text_.substr(start_);
+    if (trailer_) return take_carry();
     return failure::make(std::runtime_error("coflow::line_break: the text ends with " + std::to_string(left) +
                                             " bytes without a line break (line " + std::to_string(line_ + 1) +
                                             "); pass trailer = true to accept a last line without one"));
@@ -106,14 +128,16 @@ class line_break_stage : public stage_base<S> {
   char delim_;
   std::size_t max_len_;
   bool trailer_;
-  std::string text_;             // the unfinished line, then the rest of the chunk being cut
-  std::size_t start_ = 0;        // where the next line begins in text_
-  std::size_t searched_to_ = 0;  // text_ before this holds no delimiter after start_
-  std::size_t searched_ = 0;     // bytes_searched()
-  std::size_t line_ = 0;         // lines given so far
+  held_type held_{};          // the chunk being cut
+  std::size_t pos_ = 0;       // where the rest of held_ begins
+  std::string carry_;         // the start of a line that spans chunks
+  bool carry_given_ = false;  // a view of carry_ was the last line
+  std::size_t searched_ = 0;  // bytes_searched()
+  std::size_t line_ = 0;      // lines given so far
   bool ended_ = false;
 };
 
+template <bool Views>
 struct line_break_fn {
   /// 64 KiB: longer lines are a failure unless a larger limit is given.
   static constexpr std::size_t default_max_len = 64 * 1024;
@@ -127,7 +151,7 @@ struct line_break_fn {
                     "to std::string_view)");
       return detail::ill_formed{};
     } else {
-      return line_break_stage<U>{std::forward<S>(up), delim, max_len, trailer};
+      return line_break_stage<U, Views>{std::forward<S>(up), delim, max_len, trailer};
     }
   }
 
@@ -141,6 +165,15 @@ struct line_break_fn {
 ///
 ///     auto lines = coflow::from(std::vector<std::string>{"Hello ", "World\nHi\n"})
 ///                  | coflow::line_break('\n', 1024) | coflow::to_vector();  // {"Hello World", "Hi"}
-inline constexpr line_break_fn line_break{};
+inline constexpr line_break_fn<false> line_break{};
+
+/// `chunks | coflow::line_break_views()`: the same lines as `line_break`, as `std::string_view`s
+/// into the stage's chunk, each valid until the next pull of the stage: no string is made
+/// per line. Use a line before pulling the next one (or copy it); a sink such as
+/// `to_vector` that keeps the values needs `line_break`.
+///
+///     std::size_t n = 0;
+///     chunks | coflow::line_break_views() | coflow::for_each([&](std::string_view l) { n += l.size(); });
+inline constexpr line_break_fn<true> line_break_views{};
 
 }  // namespace coflow
