@@ -4,6 +4,7 @@
 //
 //   bench_scheduler --benchmark_filter=Switch   (1,000 flows x 10,000 cooperate{0} each)
 //   bench_scheduler --benchmark_filter=Timers   (100,000 pending timers)
+//   bench_scheduler --benchmark_filter=Spawn    (1,000,000 flows: time and heap per flow)
 #include <coflow/asio.hpp>
 #include <coflow/coro/generator.hpp>
 #include <coflow/scheduling/scheduler.hpp>
@@ -22,6 +23,8 @@
 #include <queue>
 #include <random>
 #include <vector>
+
+#include <malloc.h>
 
 namespace coflow_scheduler_bench {
 
@@ -182,13 +185,51 @@ void SwitchCoflowAsio(benchmark::State& state) {
   switch_counter(state);
 }
 
-#define COFLOW_SWITCH_ARGS ->Args({1000, 10000})->Args({1000, 100})->Unit(benchmark::kMillisecond)
+// Scale: flows x switches with a constant total of 10M switches; the cost per switch may
+// grow with the flows only as far as the memory hierarchy forces.
+#define COFLOW_SWITCH_ARGS  \
+  ->Args({1000, 10000})     \
+      ->Args({1000, 100})   \
+      ->Args({100000, 100}) \
+      ->Args({1000000, 10}) \
+      ->Unit(benchmark::kMillisecond)
 BENCHMARK(SwitchHandStateMachines) COFLOW_SWITCH_ARGS;
 BENCHMARK(SwitchHandStepMachines) COFLOW_SWITCH_ARGS;
 BENCHMARK(SwitchBareCoroutines) COFLOW_SWITCH_ARGS;
 BENCHMARK(SwitchCoflowScheduler) COFLOW_SWITCH_ARGS;
 BENCHMARK(SwitchCoflowSchedulerGenerators) COFLOW_SWITCH_ARGS;
 BENCHMARK(SwitchCoflowAsio) COFLOW_SWITCH_ARGS;
+
+// Spawning: the time per spawned flow and the heap coflow takes per flow (malloc's count of
+// bytes in use, before the flows run, less the stage object itself).
+template <class Make>
+void spawn_cost(benchmark::State& state, Make make) {
+  const auto flows = state.range(0);
+  double bytes = 0;
+  for (auto _ : state) {
+    coflow::scheduler s;
+    const auto before = ::mallinfo2().uordblks;
+    for (std::int64_t i = 0; i < flows; ++i) s.spawn(make());
+    bytes = static_cast<double>(::mallinfo2().uordblks - before) / static_cast<double>(flows);
+    state.PauseTiming();
+    s.run();
+    state.ResumeTiming();
+  }
+  state.counters["per_spawn"] =
+      benchmark::Counter(static_cast<double>(flows),
+                         benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
+  state.counters["heap_bytes_per_flow"] = bytes;
+  state.counters["stage_bytes"] = static_cast<double>(sizeof(decltype(make())));
+}
+
+void SpawnCoflowScheduler(benchmark::State& state) {
+  spawn_cost(state, [] { return coflow_yielder{1}; });
+}
+void SpawnCoflowSchedulerGenerators(benchmark::State& state) {
+  spawn_cost(state, [] { return generator_yielder(1); });
+}
+BENCHMARK(SpawnCoflowScheduler)->Arg(1000000)->Unit(benchmark::kMillisecond)->Iterations(3);
+BENCHMARK(SpawnCoflowSchedulerGenerators)->Arg(1000000)->Unit(benchmark::kMillisecond)->Iterations(3);
 
 // Timers: insert n timers with shuffled deadlines (all due by the time they are fired), then
 // fire them all, in deadline order.

@@ -17,31 +17,34 @@ class cooperate {
 
   constexpr cooperate() noexcept = default;
   constexpr cooperate(duration timeout) noexcept  // NOLINT: implicit from any duration
-      : timeout_{timeout < duration::zero() ? duration::zero() : timeout} {}
+      : rep_{timeout < duration::zero() ? 0 : timeout.count()} {}
 
   /// Wait for a wake-up, not for a timer.
   [[nodiscard]] static constexpr cooperate park() noexcept {
     cooperate c;
-    c.parked_ = true;
+    c.rep_ = parked_rep;
     return c;
   }
 
-  [[nodiscard]] constexpr duration timeout() const noexcept { return timeout_; }
-  [[nodiscard]] constexpr bool parked() const noexcept { return parked_; }
+  [[nodiscard]] constexpr duration timeout() const noexcept { return duration{rep_ < 0 ? 0 : rep_}; }
+  [[nodiscard]] constexpr bool parked() const noexcept { return rep_ < 0; }
 
   /// The cooperate of a stage that waits on several branches: it wakes at the earliest of
   /// their timers, and parks only when every branch parks.
   [[nodiscard]] friend constexpr cooperate earliest(cooperate a, cooperate b) noexcept {
-    if (a.parked_) return b;
-    if (b.parked_) return a;
-    return cooperate{b.timeout_ < a.timeout_ ? b.timeout_ : a.timeout_};
+    if (a.parked()) return b;
+    if (b.parked()) return a;
+    return cooperate{b.timeout() < a.timeout() ? b.timeout() : a.timeout()};
   }
 
   friend constexpr bool operator==(cooperate, cooperate) noexcept = default;
 
  private:
-  duration timeout_{0};
-  bool parked_ = false;
+  // One word: the timeout in nanoseconds, or `parked_rep`. A cooperate is built and copied
+  // at every switch; a word is stored and loaded whole (a duration and a flag, built with
+  // two narrow stores and copied with one wide load, stall store-to-load forwarding).
+  static constexpr duration::rep parked_rep = -1;
+  duration::rep rep_ = 0;
 };
 
 }  // namespace coflow

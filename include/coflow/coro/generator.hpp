@@ -68,12 +68,21 @@ class [[nodiscard]] generator : public stage_base<> {
 
     template <class U = T>
       requires std::is_constructible_v<step<T>, U&&>
-    std::suspend_always yield_value(U&& v) noexcept(std::is_nothrow_constructible_v<step<T>, U&&>) {
-      current_.emplace(std::forward<U>(v));
+    std::suspend_always yield_value(U&& v) noexcept(std::is_nothrow_constructible_v<step<T>, U&&> ||
+                                                    yields_in_place<U>) {
+      if constexpr (yields_in_place<U>) {
+        // The yielded object lives until the coroutine resumes: `next()` takes it from there.
+        value_ = std::addressof(v);
+        given_ = std::is_lvalue_reference_v<U> ? given::copy : given::move;
+      } else {
+        current_.emplace(std::forward<U>(v));
+        given_ = given::step;
+      }
       return {};
     }
     std::suspend_always yield_value(cooperate c) noexcept {
-      current_.emplace(c);
+      cooperation_ = c;
+      given_ = given::cooperation;
       return {};
     }
     // Anything else: one readable message instead of a list of rejected overloads. (An
@@ -86,8 +95,14 @@ class [[nodiscard]] generator : public stage_base<> {
                     "coflow::cooperate)");
       return {};
     }
-    void return_void() noexcept { current_.emplace(done); }
-    void unhandled_exception() noexcept { current_.emplace(failure::current()); }
+    void return_void() noexcept {
+      current_.emplace(done);
+      given_ = given::step;
+    }
+    void unhandled_exception() noexcept {
+      current_.emplace(failure::current());
+      given_ = given::step;
+    }
 
     template <class S>
     auto await_transform(S&& s) {
@@ -112,7 +127,32 @@ class [[nodiscard]] generator : public stage_base<> {
 
    private:
     friend generator;
+    // A value of type T is not copied into the promise: `next()` makes its step straight
+    // from the yielded object, and a cooperate is kept on its own. A step stored whole and
+    // read back whole (a wide load of narrow stores) stalls store-to-load forwarding at
+    // every switch; other values (converted, the end, a failure) go through `current_`.
+    template <class U>
+    static constexpr bool yields_in_place =
+        !std::is_reference_v<T> && std::is_same_v<std::remove_cvref_t<U>, T>;
+    enum class given : unsigned char { step, copy, move, cooperation };
+
+    // The step of the last suspension, built in the caller's return slot.
+    step<T> take() {
+      if (given_ == given::cooperation) return cooperation_;
+      if constexpr (!std::is_reference_v<T>) {
+        if (given_ == given::move) return step<T>(std::move(*value_));
+        if constexpr (std::is_copy_constructible_v<T>)
+          if (given_ == given::copy) return step<T>(std::as_const(*value_));
+      }
+      step<T> out = std::move(*current_);
+      current_.reset();
+      return out;
+    }
+
     std::optional<step<T>> current_;
+    std::conditional_t<std::is_reference_v<T>, void*, std::remove_cvref_t<T>*> value_ = nullptr;
+    cooperate cooperation_{};
+    given given_ = given::step;
     detail::pending_pull* pending_ = nullptr;
   };
 
@@ -136,9 +176,7 @@ class [[nodiscard]] generator : public stage_base<> {
       p.pending_ = nullptr;
     }
     h_.resume();
-    step<T> out = std::move(*p.current_);
-    p.current_.reset();
-    return out;
+    return p.take();
   }
 
  private:
@@ -152,7 +190,8 @@ class [[nodiscard]] generator : public stage_base<> {
       return !result_->is_cooperate();
     }
     void await_suspend(std::coroutine_handle<>) noexcept {
-      promise_.current_.emplace(result_->cooperation());
+      promise_.cooperation_ = result_->cooperation();
+      promise_.given_ = promise_type::given::cooperation;
       promise_.pending_ = this;
     }
     detail::pulled_t<value_t<S>> await_resume() {
