@@ -38,7 +38,7 @@ const coflow::sqlite::database& db() {
         "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?) "
         "INSERT INTO t SELECT i, 'row ' || i FROM n",
         rows);
-    return d;
+    return filled;
   }();
   return d;
 }
