@@ -8,12 +8,13 @@
 # Every binary runs with 5 interleaved repetitions (a noisy stretch of the machine hits every
 # variant alike); the charts show medians as ratios to the baseline in the same binary.
 # Two-thread benchmarks are pinned: bench_ring pins its producer and consumer to the first two
-# CPUs itself, bench_sql runs under `taskset` on those two CPUs. Results: build/bench/<preset>/
+# CPUs itself (20M items per run, COFLOW_BENCH_RING_ITEMS to change), bench_sql runs under
+# `taskset` on those two CPUs. Results: build/bench/<preset>/
 # (JSON) and docs/benchmarks/<table>.png. Set COFLOW_BENCH_FLAGS to add Google Benchmark flags.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/deps.sh
-need_packages "${COFLOW_TEST_PACKAGES[@]}" gnuplot-nox
+need_packages "${COFLOW_BENCH_PACKAGES[@]}"
 
 presets=("$@")
 [ ${#presets[@]} -eq 0 ] && presets=(release clang-release)
@@ -30,6 +31,7 @@ for preset in "${presets[@]}"; do
   for t in $targets; do
     run=("build/$preset/benchmarks/$t")
     [ "$t" = bench_sql ] && run=(taskset -c "$cpus" "${run[@]}")
+    [ "$t" = bench_ring ] && run+=(--items="${COFLOW_BENCH_RING_ITEMS:-20000000}")
     echo "== $preset: $t"
     "${run[@]}" "${flags[@]}" --benchmark_out="$out/$t.json" --benchmark_out_format=json
   done

@@ -30,3 +30,5 @@ COFLOW_DEMO_PACKAGES=(g++ cmake ninja-build libboost-dev librange-v3-dev)
 COFLOW_TEST_PACKAGES=("${COFLOW_DEMO_PACKAGES[@]}" clang-16 libclang-rt-16-dev libc++-16-dev
   libc++abi-16-dev libgtest-dev googletest libbenchmark-dev libsqlite3-dev libpq-dev postgresql
   graphviz time clang-format-16 python3)
+# What scripts/bench.sh needs besides: gnuplot renders the charts.
+COFLOW_BENCH_PACKAGES=("${COFLOW_TEST_PACKAGES[@]}" gnuplot-nox)
