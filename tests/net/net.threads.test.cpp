@@ -15,6 +15,9 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/resource.h>
+#include <unistd.h>
+#include <algorithm>
 #include <atomic>
 #include <cctype>
 #include <chrono>
@@ -25,7 +28,6 @@
 #include <stdexcept>
 #include <string>
 #include <thread>
-#include <unistd.h>
 #include <utility>
 #include <vector>
 
@@ -42,7 +44,9 @@ std::string upper(std::string s) {
 
 const auto to_upper = [](auto lines) { return std::move(lines) | coflow::map(upper); };
 
-tcp::endpoint loopback(unsigned short port = 0) { return {boost::asio::ip::address_v4::loopback(), port}; }
+tcp::endpoint loopback(unsigned short port = 0) {
+  return {boost::asio::ip::address_v4::loopback(), port};
+}
 
 /// A server whose io_context runs on a thread of its own.
 template <class Protocol = tcp>
@@ -89,8 +93,23 @@ struct client {
 
 std::vector<std::string> numbered_lines(std::size_t n, std::size_t connection) {
   std::vector<std::string> v;
-  for (std::size_t i = 0; i < n; ++i) v.push_back("line " + std::to_string(i) + " of connection " + std::to_string(connection));
+  for (std::size_t i = 0; i < n; ++i)
+    v.push_back("line " + std::to_string(i) + " of connection " + std::to_string(connection));
   return v;
+}
+
+// `want` connections need two descriptors each (client and server, one process): as many
+// as the descriptor limit allows, raised to its hard limit, with 64 spare.
+std::size_t connections_allowed(std::size_t want) {
+  rlimit r{};
+  ::getrlimit(RLIMIT_NOFILE, &r);
+  r.rlim_cur = r.rlim_max;
+  ::setrlimit(RLIMIT_NOFILE, &r);
+  ::getrlimit(RLIMIT_NOFILE, &r);
+  const std::size_t fit = r.rlim_cur > 64 ? (r.rlim_cur - 64) / 2 : 1;
+  if (fit < want)
+    std::printf("descriptor limit %zu: %zu connections instead of %zu\n", std::size_t{r.rlim_cur}, fit, want);
+  return std::min(want, fit);
 }
 
 }  // namespace
@@ -98,15 +117,15 @@ std::vector<std::string> numbered_lines(std::size_t n, std::size_t connection) {
 // Many connections at once, each a client flow (connect + write) and a reply flow (lines),
 // every reply checked.
 TEST(Net, ManyConnectionsEachGetTheirLinesBackUpperCased) {
-  constexpr std::size_t connections = 200, per_connection = 100;
+  const std::size_t connections = connections_allowed(1000), per_connection = 100;
   running_server server{loopback(), to_upper};
   boost::asio::io_context ctx;
   std::vector<coflow::deferred<std::vector<std::string>>> replies;
   std::vector<coflow::deferred<std::vector<std::size_t>>> sent;
   for (std::size_t c = 0; c < connections; ++c) {
     auto conn = net::connect(ctx, server.endpoint());
-    sent.push_back(coflow::asio::spawn(ctx, coflow::from(numbered_lines(per_connection, c)) |
-                                                net::write(conn, {.suffix = "\n"})));
+    sent.push_back(coflow::asio::spawn(
+        ctx, coflow::from(numbered_lines(per_connection, c)) | net::write(conn, {.suffix = "\n"})));
     replies.push_back(coflow::asio::spawn(ctx, net::lines(conn), coflow::to_vector()));
   }
   ctx.run();
@@ -125,7 +144,8 @@ TEST(Net, ReadChunksGivesEveryByteAndEndsAtEof) {
   running_server server{loopback(), to_upper};
   boost::asio::io_context ctx;
   auto conn = net::connect(ctx, server.endpoint());
-  auto sent = coflow::asio::spawn(ctx, coflow::from(std::vector<std::string>{"ab\ncd", "\n"}) | net::write(conn));
+  auto sent =
+      coflow::asio::spawn(ctx, coflow::from(std::vector<std::string>{"ab\ncd", "\n"}) | net::write(conn));
   auto chunks = coflow::asio::spawn(ctx, net::read_chunks(conn, {.read_size = 2}), coflow::to_vector());
   ctx.run();
   std::string all;
@@ -226,10 +246,11 @@ TEST(Net, APeerThatNeverReadsBoundsTheServersBufferedBytes) {
   for (int i = 0; i < 500'000; ++i) payload += line + "\n";  // 50 MB
   std::size_t sent = 0;
   boost::system::error_code write_error;
-  boost::asio::async_write(s, boost::asio::buffer(payload), [&](const boost::system::error_code& ec, std::size_t n) {
-    write_error = ec;
-    sent = n;
-  });
+  boost::asio::async_write(s, boost::asio::buffer(payload),
+                           [&](const boost::system::error_code& ec, std::size_t n) {
+                             write_error = ec;
+                             sent = n;
+                           });
   std::thread writer{[&ctx] { ctx.run(); }};
   // Wait until the server stops making progress (at most 500 checks without progress).
   std::size_t last = 0, still = 0;
@@ -246,7 +267,8 @@ TEST(Net, APeerThatNeverReadsBoundsTheServersBufferedBytes) {
   std::size_t pages = 0, resident = 0;
   statm >> pages >> resident;
   std::printf("peak buffered bytes %zu (bound %zu), lines processed %zu, resident %zu KiB\n",
-              server.srv.buffered().peak(), bound, last, resident * static_cast<std::size_t>(getpagesize()) / 1024);
+              server.srv.buffered().peak(), bound, last,
+              resident * static_cast<std::size_t>(getpagesize()) / 1024);
   boost::asio::post(ctx, [&s] { s.close(); });
   writer.join();
   EXPECT_TRUE(write_error);
@@ -334,8 +356,8 @@ TEST(Net, UnixDomainSockets) {
     running_server<stream_protocol> server{stream_protocol::endpoint{path}, to_upper};
     boost::asio::io_context ctx;
     auto conn = net::connect(ctx, stream_protocol::endpoint{path});
-    auto sent = coflow::asio::spawn(ctx, coflow::from(std::vector<std::string>{"unix", "socket"}) |
-                                             net::write(conn, {.suffix = "\n"}));
+    auto sent = coflow::asio::spawn(
+        ctx, coflow::from(std::vector<std::string>{"unix", "socket"}) | net::write(conn, {.suffix = "\n"}));
     auto got = coflow::asio::spawn(ctx, net::lines(conn), coflow::to_vector());
     ctx.run();
     EXPECT_EQ(got.value(), (std::vector<std::string>{"UNIX", "SOCKET"}));

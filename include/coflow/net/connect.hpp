@@ -28,8 +28,8 @@ void no_delay(Socket& s) {
 /// completes, and fail with its error (`boost::system::system_error`) if it does not.
 ///
 ///     auto conn = coflow::net::connect(ctx, tcp::endpoint{address_v4::loopback(), port});
-///     auto sent = coflow::asio::spawn(ctx, coflow::from(requests) | coflow::net::write(conn, {.suffix = "\n"}));
-///     auto replies = coflow::asio::spawn(ctx, coflow::net::lines(conn), coflow::to_vector());
+///     auto sent = coflow::asio::spawn(ctx, coflow::from(requests) | coflow::net::write(conn, {.suffix =
+///     "\n"})); auto replies = coflow::asio::spawn(ctx, coflow::net::lines(conn), coflow::to_vector());
 template <class Ctx, class Endpoint>
 auto connect(Ctx& ctx, const Endpoint& to, std::shared_ptr<byte_meter> meter = nullptr) {
   using socket = typename Endpoint::protocol_type::socket;

@@ -119,9 +119,8 @@ class connection {
 
   /// Takes the stream; the meter counts its buffered bytes (a new one when null).
   explicit connection(Stream s, std::shared_ptr<byte_meter> meter = nullptr)
-      : state_{std::make_shared<detail::conn_state<Stream>>(meter ? std::move(meter)
-                                                                  : std::make_shared<byte_meter>(),
-                                                            std::move(s))} {}
+      : state_{std::make_shared<detail::conn_state<Stream>>(
+            meter ? std::move(meter) : std::make_shared<byte_meter>(), std::move(s))} {}
   explicit connection(std::shared_ptr<detail::conn_state<Stream>> s) noexcept : state_{std::move(s)} {}
 
   [[nodiscard]] Stream& stream() noexcept { return state_->stream; }

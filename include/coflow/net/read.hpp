@@ -48,15 +48,16 @@ template <class Stream>
 void start_read(const std::shared_ptr<conn_state<Stream>>& st) {
   conn_state<Stream>& s = *st;
   s.reading = true;
-  s.stream.async_read_some(boost::asio::buffer(s.in), [st](const boost::system::error_code& ec, std::size_t n) {
-    conn_state<Stream>& c = *st;
-    c.reading = false;
-    c.in_len = n;
-    c.meter->add(n);
-    if (ec) c.read_error = ec;
-    c.last_activity = std::chrono::steady_clock::now();
-    std::exchange(c.reader, {}).wake();
-  });
+  s.stream.async_read_some(boost::asio::buffer(s.in),
+                           [st](const boost::system::error_code& ec, std::size_t n) {
+                             conn_state<Stream>& c = *st;
+                             c.reading = false;
+                             c.in_len = n;
+                             c.meter->add(n);
+                             if (ec) c.read_error = ec;
+                             c.last_activity = std::chrono::steady_clock::now();
+                             std::exchange(c.reader, {}).wake();
+                           });
 }
 
 /// The stage behind `read_chunks` (`Chunk` = std::string) and `lines` (`Chunk` =

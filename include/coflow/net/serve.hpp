@@ -97,8 +97,8 @@ void linger_then_close(std::shared_ptr<conn_state<Socket>> st, std::chrono::stea
                                  });
     }
   };
-  auto l = std::make_shared<lingering>(lingering{st, boost::asio::steady_timer{st->stream.get_executor()}, {},
-                                                 std::move(closed)});
+  auto l = std::make_shared<lingering>(
+      lingering{st, boost::asio::steady_timer{st->stream.get_executor()}, {}, std::move(closed)});
   l->timer.expires_after(d);
   l->timer.async_wait([l](const boost::system::error_code&) {
     l->st->close();
@@ -127,7 +127,8 @@ class server_state final : public server_control<Protocol>,
   typename Protocol::endpoint local_endpoint() const override { return at_; }
 
   void stop(std::chrono::steady_clock::duration grace) override {
-    boost::asio::post(acceptor_.get_executor(), [self = this->shared_from_this(), grace] { self->stop_now(grace); });
+    boost::asio::post(acceptor_.get_executor(),
+                      [self = this->shared_from_this(), grace] { self->stop_now(grace); });
   }
 
  private:
@@ -141,7 +142,9 @@ class server_state final : public server_control<Protocol>,
     });
   }
 
-  bool below_cap() const { return this->counters.active.load(std::memory_order_relaxed) < o_.max_connections; }
+  bool below_cap() const {
+    return this->counters.active.load(std::memory_order_relaxed) < o_.max_connections;
+  }
 
   void open(socket s) {
     no_delay(s);
@@ -283,7 +286,8 @@ auto serve(Ctx& ctx, const Endpoint& at, Fn fn, serve_options options = {}) {
                   "coflow::net::serve: the function must return a flow (a stage or a range)");
     return coflow::detail::ill_formed{};
   } else {
-    auto s = std::make_shared<detail::server_state<Protocol, Ctx, Fn>>(ctx, at, std::move(fn), std::move(options));
+    auto s =
+        std::make_shared<detail::server_state<Protocol, Ctx, Fn>>(ctx, at, std::move(fn), std::move(options));
     s->start();
     return server<Protocol>{std::move(s)};
   }
