@@ -28,11 +28,14 @@ int main(int argc, char** argv) try {
   const unsigned short port = port_argument(argc, argv);
   std::string input{std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>()};
   boost::asio::io_context ctx;
-  auto conn = coflow::net::connect(ctx, boost::asio::ip::tcp::endpoint{boost::asio::ip::address_v4::loopback(), port});
+  auto conn = coflow::net::connect(
+      ctx, boost::asio::ip::tcp::endpoint{boost::asio::ip::address_v4::loopback(), port});
   // What the server does not read (after QUIT) may be refused: the replies still count.
-  auto sent = coflow::asio::spawn(ctx, coflow::from(std::vector<std::string>{input}) | coflow::net::write(conn));
-  auto replies = coflow::asio::spawn(ctx, coflow::net::lines(conn, {.max_length = 1 << 20}),
-                                     coflow::for_each([](const std::string& line) { std::printf("%s\n", line.c_str()); }));
+  auto sent =
+      coflow::asio::spawn(ctx, coflow::from(std::vector<std::string>{input}) | coflow::net::write(conn));
+  auto replies = coflow::asio::spawn(
+      ctx, coflow::net::lines(conn, {.max_length = 1 << 20}),
+      coflow::for_each([](const std::string& line) { std::printf("%s\n", line.c_str()); }));
   ctx.run();
   (void)replies.value();  // rethrows the connection's failure
   return 0;

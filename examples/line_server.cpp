@@ -51,9 +51,9 @@ int main(int argc, char** argv) try {
     if (f.is<std::length_error>()) return "ERROR line too long\n";
     return std::nullopt;
   };
-  auto server = coflow::net::serve(ctx, boost::asio::ip::tcp::endpoint{boost::asio::ip::address_v4::loopback(),
-                                                                        port_argument(argc, argv)},
-                                   [](auto lines) { return answer(std::move(lines)); }, options);
+  auto server = coflow::net::serve(
+      ctx, boost::asio::ip::tcp::endpoint{boost::asio::ip::address_v4::loopback(), port_argument(argc, argv)},
+      [](auto lines) { return answer(std::move(lines)); }, options);
   std::printf("listening on %u\n", static_cast<unsigned>(server.port()));
   std::fflush(stdout);
   boost::asio::signal_set signals{ctx, SIGINT, SIGTERM};
