@@ -74,8 +74,9 @@ struct coflow_server {
       if (f.is<std::length_error>()) return "ERROR line too long\n";
       return std::nullopt;
     };
-    auto srv = coflow::net::serve(ctx, tcp::endpoint{boost::asio::ip::address_v4::loopback(), 0},
-                                  [](auto lines) { return answer(std::move(lines)); }, o);
+    auto srv = coflow::net::serve(
+        ctx, tcp::endpoint{boost::asio::ip::address_v4::loopback(), 0},
+        [](auto lines) { return answer(std::move(lines)); }, o);
     return std::pair{srv.port(), [srv] { srv.stop(std::chrono::seconds{1}); }};
   }
 };
@@ -86,30 +87,36 @@ class plain_session : public std::enable_shared_from_this<plain_session> {
  public:
   explicit plain_session(tcp::socket s) : s_{std::move(s)}, in_{4096 + 2} {}
   void read() {
-    boost::asio::async_read_until(s_, in_, '\n', [self = shared_from_this()](boost::system::error_code ec, std::size_t n) {
-      self->on_line(ec, n);
-    });
+    boost::asio::async_read_until(
+        s_, in_, '\n',
+        [self = shared_from_this()](boost::system::error_code ec, std::size_t n) { self->on_line(ec, n); });
   }
 
  private:
   void on_line(boost::system::error_code ec, std::size_t n) {
     if (ec == boost::asio::error::not_found) return reply_and_close("ERROR line too long\n");
-    if (ec == boost::asio::error::eof && in_.size() > 0) n = in_.size();  // the final line
-    else if (ec) return shutdown();
-    std::string line(boost::asio::buffers_begin(in_.data()), boost::asio::buffers_begin(in_.data()) + static_cast<std::ptrdiff_t>(n));
+    if (ec == boost::asio::error::eof && in_.size() > 0)
+      n = in_.size();  // the final line
+    else if (ec)
+      return shutdown();
+    std::string line(boost::asio::buffers_begin(in_.data()),
+                     boost::asio::buffers_begin(in_.data()) + static_cast<std::ptrdiff_t>(n));
     in_.consume(n);
     if (!line.empty() && line.back() == '\n') line.pop_back();
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line == "QUIT") return shutdown();
     out_ = upper(std::move(line)) + "\n";
-    boost::asio::async_write(s_, boost::asio::buffer(out_), [self = shared_from_this(), ec](boost::system::error_code wec, std::size_t) {
-      if (wec || ec) return self->shutdown();
-      self->read();
-    });
+    boost::asio::async_write(s_, boost::asio::buffer(out_),
+                             [self = shared_from_this(), ec](boost::system::error_code wec, std::size_t) {
+                               if (wec || ec) return self->shutdown();
+                               self->read();
+                             });
   }
   void reply_and_close(std::string text) {
     out_ = std::move(text);
-    boost::asio::async_write(s_, boost::asio::buffer(out_), [self = shared_from_this()](boost::system::error_code, std::size_t) { self->shutdown(); });
+    boost::asio::async_write(
+        s_, boost::asio::buffer(out_),
+        [self = shared_from_this()](boost::system::error_code, std::size_t) { self->shutdown(); });
   }
   void shutdown() {
     boost::system::error_code ignored;
@@ -123,7 +130,8 @@ class plain_session : public std::enable_shared_from_this<plain_session> {
 template <class Session>
 struct plain_server {
   static auto start(boost::asio::io_context& ctx) {
-    auto acceptor = std::make_shared<tcp::acceptor>(ctx, tcp::endpoint{boost::asio::ip::address_v4::loopback(), 0});
+    auto acceptor =
+        std::make_shared<tcp::acceptor>(ctx, tcp::endpoint{boost::asio::ip::address_v4::loopback(), 0});
     accept(acceptor);
     return std::pair{acceptor->local_endpoint().port(), [acceptor] {
                        boost::asio::post(acceptor->get_executor(), [acceptor] { acceptor->close(); });
@@ -145,9 +153,9 @@ class batched_session : public std::enable_shared_from_this<batched_session> {
  public:
   explicit batched_session(tcp::socket s) : s_{std::move(s)} {}
   void read() {
-    s_.async_read_some(boost::asio::buffer(buf_), [self = shared_from_this()](boost::system::error_code ec, std::size_t n) {
-      self->on_read(ec, n);
-    });
+    s_.async_read_some(
+        boost::asio::buffer(buf_),
+        [self = shared_from_this()](boost::system::error_code ec, std::size_t n) { self->on_read(ec, n); });
   }
 
  private:
@@ -159,21 +167,25 @@ class batched_session : public std::enable_shared_from_this<batched_session> {
     for (std::size_t at; !close && (at = pending_.find('\n', start)) != std::string::npos; start = at + 1) {
       std::string line = pending_.substr(start, at - start);
       if (!line.empty() && line.back() == '\r') line.pop_back();
-      if (line.size() > 4096) out_ += "ERROR line too long\n", close = true;
-      else if (line == "QUIT") close = true;
-      else out_ += upper(std::move(line)) + "\n";
+      if (line.size() > 4096)
+        out_ += "ERROR line too long\n", close = true;
+      else if (line == "QUIT")
+        close = true;
+      else
+        out_ += upper(std::move(line)) + "\n";
     }
     pending_.erase(0, start);
     if (pending_.size() > 4097) out_ += "ERROR line too long\n", close = true;
-    boost::asio::async_write(s_, boost::asio::buffer(out_), [self = shared_from_this(), close](boost::system::error_code wec, std::size_t) {
-      self->out_.clear();
-      if (wec || close) {
-        boost::system::error_code ignored;
-        self->s_.shutdown(tcp::socket::shutdown_send, ignored);
-        return;
-      }
-      self->read();
-    });
+    boost::asio::async_write(s_, boost::asio::buffer(out_),
+                             [self = shared_from_this(), close](boost::system::error_code wec, std::size_t) {
+                               self->out_.clear();
+                               if (wec || close) {
+                                 boost::system::error_code ignored;
+                                 self->s_.shutdown(tcp::socket::shutdown_send, ignored);
+                                 return;
+                               }
+                               self->read();
+                             });
   }
   tcp::socket s_;
   std::array<char, 16 * 1024> buf_{};
@@ -188,9 +200,10 @@ struct client_conn {
   std::array<char, 64 * 1024> buf{};
   std::size_t received = 0;
   void start() {
-    boost::asio::async_write(s, boost::asio::buffer(*request), [this](boost::system::error_code ec, std::size_t) {
-      if (!ec) s.shutdown(tcp::socket::shutdown_send);
-    });
+    boost::asio::async_write(s, boost::asio::buffer(*request),
+                             [this](boost::system::error_code ec, std::size_t) {
+                               if (!ec) s.shutdown(tcp::socket::shutdown_send);
+                             });
     read();
   }
   void read() {
@@ -206,7 +219,8 @@ void Serve(benchmark::State& state) {
   const auto connections = static_cast<std::size_t>(state.range(0));
   const auto lines = static_cast<std::size_t>(state.range(1));
   std::string request;
-  for (std::size_t i = 0; i < lines; ++i) request += "line number " + std::to_string(i) + " of the benchmark\n";
+  for (std::size_t i = 0; i < lines; ++i)
+    request += "line number " + std::to_string(i) + " of the benchmark\n";
   double server_cpu = 0;
   for (auto _ : state) {
     boost::asio::io_context server_ctx, client_ctx;
@@ -231,8 +245,8 @@ void Serve(benchmark::State& state) {
     for (auto& c : clients)
       if (c->received != request.size()) state.SkipWithError("a client did not get every reply");
   }
-  state.counters["server_cpu_ns_per_line"] =
-      benchmark::Counter(server_cpu * 1e9 / static_cast<double>(connections * lines), benchmark::Counter::kAvgIterations);
+  state.counters["server_cpu_ns_per_line"] = benchmark::Counter(
+      server_cpu * 1e9 / static_cast<double>(connections * lines), benchmark::Counter::kAvgIterations);
   state.counters["lines_per_s"] = benchmark::Counter(static_cast<double>(connections * lines),
                                                      benchmark::Counter::kIsIterationInvariantRate);
 }

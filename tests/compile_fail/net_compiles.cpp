@@ -16,7 +16,8 @@ int main() {
   coflow::net::connection<boost::asio::ip::tcp::socket> conn{boost::asio::ip::tcp::socket{ctx}};
   auto w = std::vector<std::string>{"a"} | coflow::net::write(conn);
   (void)w;
-  auto s = coflow::net::serve(ctx, boost::asio::ip::tcp::endpoint{},
-                              [](auto lines) { return std::move(lines) | coflow::map([](std::string l) { return l; }); });
+  auto s = coflow::net::serve(ctx, boost::asio::ip::tcp::endpoint{}, [](auto lines) {
+    return std::move(lines) | coflow::map([](std::string l) { return l; });
+  });
   (void)s;
 }

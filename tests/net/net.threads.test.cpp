@@ -84,6 +84,12 @@ struct client {
     boost::asio::read(s, boost::asio::dynamic_buffer(got), ec);
     return got;
   }
+  // Sends `text`, half-closes, and gives every reply.
+  std::string exchange(std::string_view text) {
+    send(text);
+    half_close();
+    return read_all();
+  }
   std::string read_line() {
     std::string got;
     boost::asio::read_until(s, boost::asio::dynamic_buffer(got), '\n');
@@ -161,9 +167,7 @@ TEST(Net, ReadChunksGivesEveryByteAndEndsAtEof) {
 TEST(Net, HalfCloseStillGetsEveryReplyAndTheTrailerLine) {
   running_server server{loopback(), to_upper};
   client c{server.endpoint()};
-  c.send("one\r\ntwo\nlast without newline");
-  c.half_close();
-  EXPECT_EQ(c.read_all(), "ONE\nTWO\nLAST WITHOUT NEWLINE\n");
+  EXPECT_EQ(c.exchange("one\r\ntwo\nlast without newline"), "ONE\nTWO\nLAST WITHOUT NEWLINE\n");
 }
 
 TEST(Net, AnOverLongLineGetsTheErrorReplyAndEndsOnlyThatConnection) {
@@ -179,9 +183,7 @@ TEST(Net, AnOverLongLineGetsTheErrorReplyAndEndsOnlyThatConnection) {
   EXPECT_EQ(bad.read_all(), "OK\nERROR line too long\n");
   bad.s.close();
   client good{server.endpoint()};
-  good.send(std::string(4096, 'b') + "\r\n");
-  good.half_close();
-  EXPECT_EQ(good.read_all(), std::string(4096, 'B') + "\n");
+  EXPECT_EQ(good.exchange(std::string(4096, 'b') + "\r\n"), std::string(4096, 'B') + "\n");
   server.finish();
   EXPECT_EQ(server.srv.counters().failed.load(), 1U);
 }
@@ -198,14 +200,10 @@ TEST(Net, GarbageAndPeersThatVanishMidLineEndOnlyTheirConnection) {
     std::string bytes;
     for (int i = 0; i < 256; ++i)
       if (i != '\n' && i != '\r') bytes += static_cast<char>(i);
-    garbage.send(bytes + "\n");
-    garbage.half_close();
-    EXPECT_EQ(garbage.read_all(), upper(bytes) + "\n");
+    EXPECT_EQ(garbage.exchange(bytes + "\n"), upper(bytes) + "\n");
   }
   client after{server.endpoint()};
-  after.send("still serving\n");
-  after.half_close();
-  EXPECT_EQ(after.read_all(), "STILL SERVING\n");
+  EXPECT_EQ(after.exchange("still serving\n"), "STILL SERVING\n");
 }
 
 TEST(Net, AFlowThatThrowsEndsItsConnectionAfterItsReply) {
@@ -288,9 +286,7 @@ TEST(Net, StopLetsOpenConnectionsFinishThenCancelsThoseLeft) {
   idle.send("y\n");
   EXPECT_EQ(idle.read_line(), "Y\n");
   srv.stop(200ms);
-  finishing.send("after stop\n");
-  finishing.half_close();
-  EXPECT_EQ(finishing.read_all(), "AFTER STOP\n");
+  EXPECT_EQ(finishing.exchange("after stop\n"), "AFTER STOP\n");
   EXPECT_EQ(idle.read_all(), "");  // ended by the server at the deadline
   loop.join();                     // the server left no work behind
   EXPECT_EQ(srv.counters().active.load(), 0U);
