@@ -76,6 +76,13 @@ class write_stage : public stage_base<S> {
       : up_{std::move(up)}, st_{std::move(st)}, o_{std::move(o)} {}
 
   step<value_type> next() {
+    step<value_type> r = pull();
+    st_->meter->add(std::exchange(unmetered_, 0));  // once per pull, not per value
+    return r;
+  }
+
+ private:
+  step<value_type> pull() {
     conn_state<Stream>& s = *st_;
     for (;;) {
       if (finished_) return done;
@@ -102,13 +109,12 @@ class write_stage : public stage_base<S> {
     }
   }
 
- private:
   void gather(std::string_view text) {
     conn_state<Stream>& s = *st_;
     s.out.append(text);
     s.out.append(o_.suffix);
     const std::size_t n = text.size() + o_.suffix.size();
-    s.meter->add(n);
+    unmetered_ += n;
     written_ += n;
   }
 
@@ -116,7 +122,7 @@ class write_stage : public stage_base<S> {
     if (o_.error_reply) {
       if (std::optional<std::string> reply = o_.error_reply(f)) {
         st_->out.append(*reply);
-        st_->meter->add(reply->size());
+        unmetered_ += reply->size();
         written_ += reply->size();
       }
     }
@@ -148,6 +154,7 @@ class write_stage : public stage_base<S> {
   // Ends the stage with a failure: what was not written is dropped.
   step<value_type> finish(step<value_type> s) {
     finished_ = true;
+    st_->meter->add(std::exchange(unmetered_, 0));
     st_->meter->sub(st_->out.size());
     st_->out.clear();
     return s;
@@ -158,6 +165,7 @@ class write_stage : public stage_base<S> {
   write_options o_;
   failure error_;  // the upstream's, given after the reply is written
   std::size_t written_ = 0;
+  std::size_t unmetered_ = 0;  // gathered in this pull, added to the meter when it returns
   bool upstream_ended_ = false;
   bool finished_ = false;
 };
