@@ -2,6 +2,9 @@
 // coflow/net/connect.hpp - the client side: a connection whose source and writer wait for it.
 #pragma once
 
+// The Asio driver first: it sets Boost.Asio up for libc++ before any Asio header is read.
+#include "coflow/drivers/asio.hpp"
+
 #include <memory>
 #include <type_traits>
 #include <utility>

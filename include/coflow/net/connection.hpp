@@ -2,6 +2,9 @@
 // coflow/net/connection.hpp - one Asio stream shared by a flow's socket source and writer.
 #pragma once
 
+// The Asio driver first: it sets Boost.Asio up for libc++ before any Asio header is read.
+#include "coflow/drivers/asio.hpp"
+
 #include <atomic>
 #include <chrono>
 #include <cstddef>
@@ -16,7 +19,6 @@
 
 #include "coflow/core/failure.hpp"
 #include "coflow/core/waker.hpp"
-#include "coflow/drivers/asio.hpp"
 
 namespace coflow::net {
 

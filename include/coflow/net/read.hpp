@@ -2,6 +2,9 @@
 // coflow/net/read.hpp - a socket source that reads only when its flow pulls.
 #pragma once
 
+// The Asio driver first: it sets Boost.Asio up for libc++ before any Asio header is read.
+#include "coflow/drivers/asio.hpp"
+
 #include <cstddef>
 #include <memory>
 #include <stdexcept>

@@ -2,6 +2,9 @@
 // coflow/net/serve.hpp - Twisted flow's Protocol controller: a flow per accepted connection.
 #pragma once
 
+// The Asio driver first: it sets Boost.Asio up for libc++ before any Asio header is read.
+#include "coflow/drivers/asio.hpp"
+
 #include <array>
 #include <atomic>
 #include <chrono>
@@ -22,7 +25,6 @@
 #include "coflow/core/as_stage.hpp"
 #include "coflow/core/failure.hpp"
 #include "coflow/detail/diagnostic.hpp"
-#include "coflow/drivers/asio.hpp"
 #include "coflow/net/connect.hpp"
 #include "coflow/net/connection.hpp"
 #include "coflow/net/read.hpp"

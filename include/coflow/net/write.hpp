@@ -2,6 +2,9 @@
 // coflow/net/write.hpp - a stage that writes its upstream's values to a stream.
 #pragma once
 
+// The Asio driver first: it sets Boost.Asio up for libc++ before any Asio header is read.
+#include "coflow/drivers/asio.hpp"
+
 #include <cstddef>
 #include <functional>
 #include <memory>
