@@ -21,13 +21,21 @@
 #include "coflow/detail/chrono.hpp"
 #include "coflow/detail/diagnostic.hpp"
 #include "coflow/detail/stop_token.hpp"
+#include "coflow/scheduling/deferred.hpp"
+#include "coflow/scheduling/scheduler.hpp"
+#include "coflow/sinks/sink.hpp"
+#include "coflow/sql/detail/insert_sink.hpp"
+#include "coflow/sql/detail/interaction.hpp"
 #include "coflow/sql/detail/pool.hpp"
 #include "coflow/sql/detail/query_source.hpp"
+#include "coflow/sql/detail/statement_cache.hpp"
+#include "coflow/sql/detail/values.hpp"
 #include "coflow/sql/row.hpp"
 
 namespace coflow::sqlite {
 
 using sql::blob;
+using sql::insert_options;
 
 /// A failed SQLite query: a statement that does not prepare, a missing table, a busy or locked
 /// database, a row that does not fit the declared columns, a NULL in a non-optional column.
@@ -38,6 +46,24 @@ class error : public sql::error {
         std::string db_message = {}, int code = 0)
       : sql::error{"coflow::sqlite",      what, std::move(statement), column, std::move(column_name),
                    std::move(db_message), code} {}
+};
+
+/// A failed `insert`: names the failing row (its index in the flow and its values) and how many
+/// rows were committed before it (`row()` is -1 when no single row is at fault: a failed
+/// commit). `db_message()` and `code()` are SQLite's.
+class insert_error : public error {
+ public:
+  insert_error(std::string_view what, std::string statement, std::string db_message, int code,
+               std::int64_t row, std::int64_t committed)
+      : error{what, std::move(statement), -1, {}, std::move(db_message), code},
+        row_{row},
+        committed_{committed} {}
+  [[nodiscard]] std::int64_t row() const noexcept { return row_; }
+  [[nodiscard]] std::int64_t rows_committed() const noexcept { return committed_; }
+
+ private:
+  std::int64_t row_;
+  std::int64_t committed_;
 };
 
 /// How a `database` opens and keeps its connections.
@@ -55,16 +81,29 @@ struct options {
 
 namespace detail {
 
+/// One open connection and the statements it keeps prepared (see `sql::detail::statement_cache`).
+struct handle {
+  sqlite3* db = nullptr;
+  sql::detail::statement_cache<sqlite3_stmt*> cache;
+
+  /// Finalizes the cached statements, then closes the connection.
+  static void destroy(handle* h) noexcept {
+    for (sqlite3_stmt* s : h->cache.clear()) sqlite3_finalize(s);
+    sqlite3_close_v2(h->db);
+    delete h;
+  }
+};
+
 /// The connections of one database: each running query holds one of its own, so several
 /// queries of one flow run side by side; an ended or dropped query gives it back.
-class pool : public sql::detail::pool_base<sqlite3*, &sqlite3_close_v2> {
+class pool : public sql::detail::pool_base<handle*, &handle::destroy> {
  public:
   pool(std::string path, options o)
       : pool_base{o.max_idle == 0 ? 1 : o.max_idle}, path_{std::move(path)}, options_{o} {
     keep_or_close(open_one());  // fails early on a bad path; keeps shared-cache memory alive
   }
 
-  sqlite3* acquire() {
+  handle* acquire() {
     if (auto c = take_idle()) return *c;
     return open_one();
   }
@@ -72,19 +111,20 @@ class pool : public sql::detail::pool_base<sqlite3*, &sqlite3_close_v2> {
   /// `BEGIN` run alone), as the PostgreSQL pool does: reused, it would keep its locks
   /// ("database is locked" for every other connection) and show its uncommitted rows to the
   /// next query.
-  void release(sqlite3* c) noexcept {
-    if (sqlite3_get_autocommit(c) != 0) return keep_or_close(c);
-    sqlite3_exec(c, "ROLLBACK", nullptr, nullptr, nullptr);  // frees the locks now, not at close
+  void release(handle* c) noexcept {
+    if (sqlite3_get_autocommit(c->db) != 0) return keep_or_close(c);
+    sqlite3_exec(c->db, "ROLLBACK", nullptr, nullptr, nullptr);  // frees the locks now, not at close
     // Closing the last connection of an in-memory database would delete it: a fresh one
     // takes its place first. Should none open, the rolled-back one stays, as the lesser harm.
-    if (in_memory(c) && !open_replacement() && sqlite3_get_autocommit(c) != 0) return keep_or_close(c);
+    if (in_memory(c->db) && !open_replacement() && sqlite3_get_autocommit(c->db) != 0)
+      return keep_or_close(c);
     close(c);
   }
 
   const std::string& path() const noexcept { return path_; }
 
  private:
-  sqlite3* open_one() {
+  handle* open_one() {
     sqlite3* c = nullptr;
     int rc = sqlite3_open_v2(path_.c_str(), &c, options_.open_flags, nullptr);
     if (rc != SQLITE_OK) {
@@ -94,7 +134,7 @@ class pool : public sql::detail::pool_base<sqlite3*, &sqlite3_close_v2> {
     }
     sqlite3_busy_timeout(c, static_cast<int>(options_.busy_timeout.count()));
     count_opened();
-    return c;
+    return new handle{c, {}};
   }
 
   // A shared-cache in-memory database (and a temporary one) has no file name.
@@ -116,9 +156,10 @@ class pool : public sql::detail::pool_base<sqlite3*, &sqlite3_close_v2> {
   options options_;
 };
 
-/// A connection borrowed from a pool for the life of one query.
+/// A connection borrowed from a pool, given back when the lease ends (empty: none).
 class lease {
  public:
+  lease() = default;
   explicit lease(std::shared_ptr<pool> p) : pool_{std::move(p)}, c_{pool_->acquire()} {}
   lease(lease&& o) noexcept : pool_{std::move(o.pool_)}, c_{std::exchange(o.c_, nullptr)} {}
   lease& operator=(lease&&) = delete;
@@ -126,11 +167,11 @@ class lease {
   void reset() noexcept {
     if (c_) pool_->release(std::exchange(c_, nullptr));
   }
-  sqlite3* get() const noexcept { return c_; }
+  handle* get() const noexcept { return c_; }
 
  private:
   std::shared_ptr<pool> pool_;
-  sqlite3* c_;
+  handle* c_ = nullptr;
 };
 
 inline bool only_separators(const char* tail) noexcept {
@@ -139,41 +180,57 @@ inline bool only_separators(const char* tail) noexcept {
   return true;
 }
 
-/// One prepared statement on a leased connection; finalized, and the connection given back,
-/// when the query ends, fails or is dropped.
+/// Runs a statement without parameters or rows (`BEGIN`, `COMMIT`) on a connection.
+inline void run_plain(handle& c, const char* sql) {
+  char* msg = nullptr;
+  const int rc = sqlite3_exec(c.db, sql, nullptr, nullptr, &msg);
+  if (rc == SQLITE_OK) return;
+  std::string text = msg ? msg : sqlite3_errstr(rc);
+  sqlite3_free(msg);
+  throw error{"cannot run the statement", sql, -1, {}, std::move(text), rc};
+}
+
+/// One statement, taken from its connection's cache (prepared there if it is not cached) and
+/// put back, reset, when it ends, fails or is dropped. On a connection leased for it (a query,
+/// `execute`), given back then too; or on a connection held elsewhere (a transaction).
 class statement {
  public:
   /// A stop request on `st` (the query was dropped) interrupts a statement being stepped.
   statement(std::shared_ptr<pool> p, std::string sql, coflow::stop_token st = {})
-      : sql_{std::move(sql)}, lease_{std::move(p)}, stop_{std::move(st)} {
-    // SQLite polls the handler while it runs the statement: a dropped query stops a long
-    // statement without any call from another thread (an sqlite3_interrupt could arrive
-    // before the first step and be forgotten, or after the connection went back to the pool).
-    if (stop_.stop_possible())
-      sqlite3_progress_handler(lease_.get(), stop_check_interval, &stop_requested, &stop_);
-    const char* tail = nullptr;
-    int rc = sqlite3_prepare_v2(lease_.get(), sql_.data(), static_cast<int>(sql_.size()), &stmt_, &tail);
-    if (rc != SQLITE_OK) fail("cannot prepare the statement", rc);
-    if (!stmt_) fail_plain("the statement is empty");
-    if (!only_separators(tail))
-      fail_plain("the text holds more than one statement (only the first would run)");
+      : sql_{std::move(sql)}, lease_{std::move(p)}, conn_{lease_.get()}, stop_{std::move(st)} {
+    open();
+  }
+  statement(handle& c, std::string sql, coflow::stop_token st = {})
+      : sql_{std::move(sql)}, conn_{&c}, stop_{std::move(st)} {
+    open();
   }
   statement(statement&&) = delete;
   ~statement() { close(); }
 
-  /// Binds the parameters, in order (`?`, `?NNN`, `:name` all count by position).
+  /// Binds the parameters, in order (`?`, `?NNN`, `:name` all count by position); SQLite
+  /// copies strings and blobs.
   template <class... P>
   void bind(const std::tuple<P...>& params) {
+    check_count(sizeof...(P));
+    std::apply([&](const P&... v) { bind_all(SQLITE_TRANSIENT, v...); }, params);
+  }
+  /// Binds values that outlive the statement's next run (SQLite does not copy them).
+  template <class... P>
+  void bind_in_place(const P&... v) {
+    check_count(sizeof...(P));
+    bind_all(SQLITE_STATIC, v...);
+  }
+  /// Binds the values of a row in place, once its size was checked (`check_count`).
+  template <class... P>
+  void bind_all([[maybe_unused]] sqlite3_destructor_type how, const P&... v) {
+    [[maybe_unused]] int i = 0;
+    (bind_one(++i, v, how), ...);
+  }
+  void check_count(std::size_t given) {
     const int expected = sqlite3_bind_parameter_count(stmt_);
-    if (expected != static_cast<int>(sizeof...(P)))
+    if (expected != static_cast<int>(given))
       fail_plain("the statement has " + std::to_string(expected) + " parameter(s), but " +
-                 std::to_string(sizeof...(P)) + " value(s) were given");
-    std::apply(
-        [&](const P&... v) {
-          int i = 0;
-          (bind_one(++i, v), ...);
-        },
-        params);
+                 std::to_string(given) + " value(s) were given");
   }
 
   /// Steps once: true for a row, false at the end.
@@ -185,22 +242,39 @@ class statement {
     if (rc == SQLITE_DONE) return false;
     fail("cannot step the statement", rc);
   }
+  /// Steps to the end; gives the rows inserted, updated or deleted (a difference of totals:
+  /// sqlite3_changes() keeps the last INSERT's count across DDL).
+  std::int64_t run() {
+    const sqlite3_int64 before = sqlite3_total_changes64(conn_->db);
+    while (step()) {
+    }
+    return sqlite3_total_changes64(conn_->db) - before;
+  }
+  /// Makes the statement ready to run again (its bindings stay until rebound).
+  void rewind() noexcept { sqlite3_reset(stmt_); }
 
-  /// Finalizes the statement and gives the connection back (idempotent).
+  /// Puts the statement back into its connection's cache and gives a leased connection back
+  /// (idempotent).
   void close() noexcept {
-    if (stmt_) sqlite3_finalize(std::exchange(stmt_, nullptr));
-    if (lease_.get() && stop_.stop_possible()) sqlite3_progress_handler(lease_.get(), 0, nullptr, nullptr);
+    if (stmt_) {
+      sqlite3_reset(stmt_);
+      sqlite3_clear_bindings(stmt_);
+      if (auto old = conn_->cache.put(sql_, std::exchange(stmt_, nullptr))) sqlite3_finalize(*old);
+    }
+    if (conn_ && stop_.stop_possible()) sqlite3_progress_handler(conn_->db, 0, nullptr, nullptr);
+    if (lease_.get()) conn_ = nullptr;
     lease_.reset();
   }
 
   sqlite3_stmt* get() const noexcept { return stmt_; }
-  sqlite3* connection() const noexcept { return lease_.get(); }
+  sqlite3* connection() const noexcept { return conn_ ? conn_->db : nullptr; }
   const std::string& sql() const noexcept { return sql_; }
 
   [[noreturn]] void fail(std::string_view what, int rc) {
-    std::string msg = lease_.get() ? sqlite3_errmsg(lease_.get()) : sqlite3_errstr(rc);
+    std::string msg = conn_ ? sqlite3_errmsg(conn_->db) : sqlite3_errstr(rc);
+    const int code = conn_ ? sqlite3_extended_errcode(conn_->db) : rc;
     close();
-    throw error{what, sql_, -1, {}, std::move(msg), rc};
+    throw error{what, sql_, -1, {}, std::move(msg), code};
   }
   [[noreturn]] void fail_plain(std::string_view what) {
     close();
@@ -208,27 +282,48 @@ class statement {
   }
 
  private:
+  void open() {
+    // SQLite polls the handler while it runs the statement: a dropped query stops a long
+    // statement without any call from another thread (an sqlite3_interrupt could arrive
+    // before the first step and be forgotten, or after the connection went back to the pool).
+    if (stop_.stop_possible())
+      sqlite3_progress_handler(conn_->db, stop_check_interval, &stop_requested, &stop_);
+    if (auto cached = conn_->cache.take(sql_)) {
+      stmt_ = *cached;
+      return;
+    }
+    const char* tail = nullptr;
+    int rc = sqlite3_prepare_v2(conn_->db, sql_.data(), static_cast<int>(sql_.size()), &stmt_, &tail);
+    if (rc != SQLITE_OK) fail("cannot prepare the statement", rc);
+    if (!stmt_) fail_plain("the statement is empty");
+    if (!only_separators(tail)) {
+      sqlite3_finalize(std::exchange(stmt_, nullptr));  // not cached: it would run only part
+      fail_plain("the text holds more than one statement (only the first would run)");
+    }
+  }
+
   template <class V>
-  void bind_one(int i, const V& v) {
+  void bind_one(int i, const V& v, sqlite3_destructor_type how) {
     int rc = SQLITE_OK;
     if constexpr (sql::detail::is_optional_v<V>) {
       if (!v)
         rc = sqlite3_bind_null(stmt_, i);
       else
-        return bind_one(i, *v);
+        return bind_one(i, *v, how);
     } else if constexpr (std::is_same_v<V, std::nullopt_t>) {
       rc = sqlite3_bind_null(stmt_, i);
     } else if constexpr (std::is_integral_v<V>) {
       rc = sqlite3_bind_int64(stmt_, i, static_cast<sqlite3_int64>(v));
     } else if constexpr (std::is_floating_point_v<V>) {
       rc = sqlite3_bind_double(stmt_, i, static_cast<double>(v));
-    } else if constexpr (std::is_same_v<V, std::string>) {
-      rc = sqlite3_bind_text64(stmt_, i, v.data(), v.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+    } else if constexpr (std::is_convertible_v<const V&, std::string_view>) {
+      const std::string_view text{v};
+      rc = sqlite3_bind_text64(stmt_, i, text.data(), text.size(), how, SQLITE_UTF8);
     } else {
       static_assert(std::is_same_v<V, blob>);
       // A zero-length blob still binds as a blob, not as NULL.
       static const std::byte empty{};
-      rc = sqlite3_bind_blob64(stmt_, i, v.empty() ? &empty : v.data(), v.size(), SQLITE_TRANSIENT);
+      rc = sqlite3_bind_blob64(stmt_, i, v.empty() ? &empty : v.data(), v.size(), how);
     }
     if (rc != SQLITE_OK) fail("cannot bind parameter " + std::to_string(i), rc);
   }
@@ -243,6 +338,7 @@ class statement {
 
   std::string sql_;
   lease lease_;
+  handle* conn_ = nullptr;
   coflow::stop_token stop_;
   sqlite3_stmt* stmt_ = nullptr;
 };
@@ -314,6 +410,43 @@ T read_column(sqlite3_stmt* s, const std::string& sql, int i) {
   }
 }
 
+/// Fails `s` unless its statement gives as many columns as the row declares.
+template <class... Cols>
+void check_column_count(statement& s) {
+  const int n = sqlite3_column_count(s.get());
+  if (n == static_cast<int>(sizeof...(Cols))) return;
+  std::string declared;
+  ((declared += (declared.empty() ? "" : ", ") + sql::detail::column_type_name<Cols>()), ...);
+  s.fail_plain("the statement gives " + std::to_string(n) + " column(s), but the row declares " +
+               std::to_string(sizeof...(Cols)) + " (" + declared + ")");
+}
+
+/// The current row of `s`, typed (closes `s` when a column does not fit).
+template <class Row, class... Cols, std::size_t... I>
+Row read_row(statement& s, std::index_sequence<I...>) {
+  sqlite3_stmt* st = s.get();
+  const std::string& sql = s.sql();
+  try {
+    if constexpr (sizeof...(Cols) == 1)
+      return read_column<Cols...>(st, sql, 0);
+    else
+      return Row{read_column<Cols>(st, sql, static_cast<int>(I))...};
+  } catch (...) {
+    s.close();
+    throw;
+  }
+}
+
+/// Every row of a statement already bound, typed.
+template <class... Cols>
+std::vector<sql::row_t<Cols...>> collect_rows(statement& s) {
+  using row = sql::row_t<Cols...>;
+  check_column_count<Cols...>(s);
+  std::vector<row> rows;
+  while (s.step()) rows.push_back(read_row<row, Cols...>(s, std::index_sequence_for<Cols...>{}));
+  return rows;
+}
+
 /// The blocking side of a query, run on its worker thread: prepares and binds on
 /// construction, then gives one typed row per `next()` until the end.
 template <class Row, class... Cols>
@@ -321,17 +454,12 @@ class cursor {
  public:
   using value_type = Row;
 
+  /// `where` is the pool to lease a connection from (a query) or a connection (a transaction).
   /// A stop request (the query was dropped) interrupts the statement being stepped.
-  template <class... P>
-  cursor(std::shared_ptr<pool> p, std::string sql, const std::tuple<P...>& params, coflow::stop_token st = {})
-      : stmt_{std::move(p), std::move(sql), std::move(st)} {
-    const int n = sqlite3_column_count(stmt_.get());
-    if (n != static_cast<int>(sizeof...(Cols))) {
-      std::string declared;
-      ((declared += (declared.empty() ? "" : ", ") + sql::detail::column_type_name<Cols>()), ...);
-      stmt_.fail_plain("the statement gives " + std::to_string(n) + " column(s), but the row declares " +
-                       std::to_string(sizeof...(Cols)) + " (" + declared + ")");
-    }
+  template <class Where, class... P>
+  cursor(Where&& where, std::string sql, const std::tuple<P...>& params, coflow::stop_token st = {})
+      : stmt_{std::forward<Where>(where), std::move(sql), std::move(st)} {
+    check_column_count<Cols...>(stmt_);
     stmt_.bind(params);
   }
 
@@ -340,7 +468,7 @@ class cursor {
   /// The next row, or nothing at the end (the statement is closed then).
   std::optional<Row> next() {
     if (!advance()) return std::nullopt;
-    return read(std::index_sequence_for<Cols...>{});
+    return read_row<Row, Cols...>(stmt_, std::index_sequence_for<Cols...>{});
   }
   std::optional<Row> operator()() { return next(); }
 
@@ -352,7 +480,9 @@ class cursor {
     return false;
   }
   /// Appends the current row (after `advance()` gave true).
-  void append_to(std::vector<Row>& out) { out.push_back(read(std::index_sequence_for<Cols...>{})); }
+  void append_to(std::vector<Row>& out) {
+    out.push_back(read_row<Row, Cols...>(stmt_, std::index_sequence_for<Cols...>{}));
+  }
 
   /// Appends up to `n` rows to `out`; false when the query had no row left.
   bool next_batch(std::vector<Row>& out, std::size_t n) {
@@ -365,21 +495,6 @@ class cursor {
   sqlite3* connection() const noexcept { return stmt_.connection(); }
 
  private:
-  template <std::size_t... I>
-  Row read(std::index_sequence<I...>) {
-    sqlite3_stmt* s = stmt_.get();
-    const std::string& sql = stmt_.sql();
-    try {
-      if constexpr (sizeof...(Cols) == 1)
-        return read_column<Cols...>(s, sql, 0);
-      else
-        return Row{read_column<Cols>(s, sql, static_cast<int>(I))...};
-    } catch (...) {
-      stmt_.close();
-      throw;
-    }
-  }
-
   statement stmt_;
 };
 
@@ -410,13 +525,244 @@ struct query_name {
 template <class... P>
 inline constexpr bool bindable_params_v = (sql::detail::bindable_v<P> && ...);
 
+/// A connection held for a transaction or for statements prepared on it: the transaction and
+/// its prepared statements share it, and it goes back to the pool when the last of them ends.
+struct session {
+  lease held;
+  bool in_transaction = false;
+  bool usable = true;  // false once the transaction ended: its statements refuse to run
+  const char* ended = "";
+
+  handle& conn() noexcept { return *held.get(); }
+  void check(const std::string& sql) const {
+    if (!usable) throw error{std::string{"the transaction was "} + ended + "; begin a new one", sql};
+  }
+  /// Rolls the transaction back (a statement in it failed); no-op outside a transaction.
+  void abort(const char* why) noexcept {
+    if (!in_transaction || !usable) return;
+    if (sqlite3_get_autocommit(conn().db) == 0)
+      sqlite3_exec(conn().db, "ROLLBACK", nullptr, nullptr, nullptr);
+    usable = false;
+    ended = why;
+  }
+  /// Runs `f()`; a failure inside a transaction rolls it back first.
+  template <class F>
+  decltype(auto) guarded(const std::string& sql, F&& f) {
+    check(sql);
+    try {
+      return f();
+    } catch (...) {
+      abort("rolled back after a failed statement");
+      throw;
+    }
+  }
+};
+
+/// The writer of an `insert`, on its worker thread: one leased connection, one prepared
+/// statement, a transaction per batch.
+template <class T>
+class insert_writer {
+ public:
+  insert_writer(std::shared_ptr<pool> p, std::string sql)
+      : lease_{std::move(p)}, stmt_{*lease_.get(), std::move(sql)} {
+    stmt_.check_count(static_cast<std::size_t>(sql::detail::row_arity<T>()));
+  }
+  void begin() { run_plain(*lease_.get(), "BEGIN IMMEDIATE"); }
+  void write(const T& row) {
+    stmt_.rewind();
+    sql::detail::apply_values(row, [&](const auto&... v) { stmt_.bind_all(SQLITE_STATIC, v...); });
+    while (stmt_.step()) {
+    }
+  }
+  void commit() { run_plain(*lease_.get(), "COMMIT"); }
+  void rollback() noexcept {
+    sqlite3* db = lease_.get()->db;
+    if (sqlite3_get_autocommit(db) == 0) sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+  }
+  [[noreturn]] void fail(std::exception_ptr cause, const std::string& text,
+                         const sql::detail::insert_failure& f) {
+    try {
+      std::rethrow_exception(cause);
+    } catch (const error& e) {
+      throw insert_error{text, stmt_.sql(), e.db_message(), e.code(), f.row, f.committed};
+    } catch (const std::exception& e) {
+      throw insert_error{text, stmt_.sql(), e.what(), 0, f.row, f.committed};
+    }
+  }
+
+ private:
+  lease lease_;
+  statement stmt_;  // after the lease: put back into its connection's cache first
+};
+
+template <class T>
+struct insert_open {
+  std::shared_ptr<pool> db;
+  std::string sql;
+  insert_writer<T> operator()() { return insert_writer<T>{db, sql}; }
+};
+
 }  // namespace detail
+
+/// A statement prepared once and run many times, with parameters of the types `P...` (checked
+/// by the compiler at each call). From `database::prepare` it holds a connection of its own and
+/// each run commits at once; from `transaction::prepare` it runs inside that transaction (a
+/// failure rolls the transaction back) and must not be used after the transaction ended.
+///
+///     auto tx = db.begin();
+///     auto ins = tx.prepare<std::int64_t, std::string_view>("INSERT INTO t VALUES (?, ?)");
+///     for (auto& [id, name] : rows) ins.execute(id, name);
+///     tx.commit();
+template <class... P>
+class prepared {
+ public:
+  prepared(std::shared_ptr<detail::session> s, std::string sql) : session_{std::move(s)} {
+    session_->guarded(sql, [&] {
+      stmt_ = std::make_unique<detail::statement>(session_->conn(), std::move(sql));
+      stmt_->check_count(sizeof...(P));
+    });
+  }
+
+  /// Runs the statement to its end: the rows it inserted, updated or deleted.
+  std::int64_t execute(const P&... params) {
+    return session_->guarded(stmt_->sql(), [&] {
+      bind(params...);
+      return stmt_->run();
+    });
+  }
+  /// Runs the statement and gives its rows, typed as in `query<Cols...>`.
+  template <class... Cols>
+  std::vector<sql::row_t<Cols...>> query(const P&... params) {
+    return session_->guarded(stmt_->sql(), [&] {
+      bind(params...);
+      return detail::collect_rows<Cols...>(*stmt_);
+    });
+  }
+
+ private:
+  void bind(const P&... params) {
+    if (!stmt_->get()) {  // a failure put it back into the cache: take it again
+      std::string sql = stmt_->sql();
+      stmt_.reset();
+      stmt_ = std::make_unique<detail::statement>(session_->conn(), std::move(sql));
+    }
+    stmt_->rewind();
+    stmt_->bind_all(SQLITE_STATIC, params...);
+  }
+
+  std::shared_ptr<detail::session> session_;
+  std::unique_ptr<detail::statement> stmt_;  // after the session: back into its cache first
+};
+
+namespace detail {
+template <class Sql, class... P>
+constexpr bool check_prepare() {
+  if constexpr (!bindable_params_v<P...>) {
+    static_assert(coflow::detail::always_false<Sql>,
+                  "coflow::sqlite::prepare: a parameter type cannot be bound (use an integer of up to "
+                  "64 bits other than std::uint64_t, a floating-point number, std::string, "
+                  "std::string_view, coflow::sql::blob, or std::optional of those)");
+    return false;
+  } else if constexpr (sql::detail::known_parameters<Sql>() >= 0 &&
+                       sql::detail::known_parameters<Sql>() != static_cast<int>(sizeof...(P))) {
+    static_assert(coflow::detail::always_false<Sql>,
+                  "coflow::sqlite::prepare: the statement has a different number of placeholders "
+                  "than parameter types");
+    return false;
+  } else {
+    return true;
+  }
+}
+}  // namespace detail
+
+/// A transaction (`BEGIN IMMEDIATE`) on one connection of the pool, held for its whole life:
+/// every statement run through it sees the others' writes and commits or rolls back with them.
+/// Rolled back when destroyed without `commit()`, and as soon as one of its statements fails
+/// (the statement's error is thrown; later calls fail with "the transaction was rolled back
+/// after a failed statement"). `BEGIN IMMEDIATE` takes the write lock at once, so concurrent
+/// transactions on one file wait for each other for up to `options.busy_timeout`, then fail
+/// with "database is locked". Not thread-safe: one thread at a time.
+///
+///     auto tx = db.begin();
+///     tx.execute("UPDATE account SET balance = balance - ? WHERE id = ?", 10, 1);
+///     tx.execute("UPDATE account SET balance = balance + ? WHERE id = ?", 10, 2);
+///     tx.commit();
+class transaction {
+ public:
+  explicit transaction(std::shared_ptr<detail::pool> p)
+      : s_{std::make_shared<detail::session>(detail::session{detail::lease{std::move(p)}, true})} {
+    detail::run_plain(s_->conn(), "BEGIN IMMEDIATE");
+  }
+  transaction(transaction&&) noexcept = default;
+  transaction& operator=(transaction&&) = delete;
+  ~transaction() {
+    if (s_ && s_->usable) s_->abort("rolled back");
+  }
+
+  /// Runs one statement to its end inside the transaction: the rows it changed.
+  template <class... P>
+  std::int64_t execute(std::string sql, const P&... params) {
+    static_assert(detail::bindable_params_v<P...>,
+                  "coflow::sqlite::transaction::execute: a parameter type cannot be bound (use an "
+                  "integer of up to 64 bits other than std::uint64_t, a floating-point number, a "
+                  "string, coflow::sql::blob, std::optional of those, or std::nullopt)");
+    return live(sql).guarded(sql, [&] {
+      detail::statement st{s_->conn(), std::move(sql)};
+      st.bind_in_place(params...);
+      return st.run();
+    });
+  }
+
+  /// Runs a query inside the transaction and gives all its rows, typed as in `query<Cols...>`.
+  template <class... Cols, class... P>
+  std::vector<sql::row_t<Cols...>> query(std::string sql, const P&... params) {
+    static_assert((sql::detail::readable_column_v<Cols> && ...) && detail::bindable_params_v<P...>,
+                  "coflow::sqlite::transaction::query: a declared column type cannot be read or a "
+                  "parameter type cannot be bound (see coflow::sqlite::query)");
+    return live(sql).guarded(sql, [&] {
+      detail::statement st{s_->conn(), std::move(sql)};
+      st.bind_in_place(params...);
+      return detail::collect_rows<Cols...>(st);
+    });
+  }
+
+  /// A statement prepared inside the transaction (see `prepared`).
+  template <class... P, class Sql>
+  auto prepare(Sql&& sql) {
+    if constexpr (!detail::check_prepare<std::remove_cvref_t<Sql>, P...>())
+      return coflow::detail::ill_formed{};
+    else
+      return prepared<P...>{s_, std::string(std::forward<Sql>(sql))};
+  }
+
+  /// Commits; on failure the transaction is rolled back and the error thrown.
+  void commit() { end("COMMIT", "committed"); }
+  /// Rolls back now.
+  void rollback() { end("ROLLBACK", "rolled back"); }
+  /// True until committed, rolled back or failed.
+  [[nodiscard]] bool active() const noexcept { return s_ && s_->usable; }
+
+ private:
+  detail::session& live(const std::string& sql) {
+    if (!s_) throw error{"the transaction was moved from, committed or rolled back", sql};
+    return *s_;
+  }
+  void end(const char* statement, const char* ended) {
+    live(statement).guarded(statement, [&] { detail::run_plain(s_->conn(), statement); });
+    s_->usable = false;
+    s_->ended = ended;
+    s_.reset();  // the connection goes back once no prepared statement holds it
+  }
+
+  std::shared_ptr<detail::session> s_;
+};
 
 /// A SQLite database: a file path, or a URI such as `file:name?mode=memory&cache=shared` (a
 /// shared-cache in-memory database, which all of its connections see; plain `:memory:` would
 /// give every connection a database of its own). Each running query borrows a connection of
 /// its own from a small pool, so queries of one flow run in parallel; an ended or dropped
-/// query gives it back. Copies share the pool.
+/// query gives it back. Copies share the pool. Each connection keeps the statements it ran
+/// prepared (up to 32, by SQL text), so running the same text again does not prepare it again.
 ///
 ///     coflow::sqlite::database db{"file:app?mode=memory&cache=shared"};
 ///     db.execute("CREATE TABLE t(id INTEGER, name TEXT)");
@@ -426,11 +772,10 @@ class database {
   explicit database(std::string path, options o = {})
       : pool_{std::make_shared<detail::pool>(std::move(path), o)} {}
 
-  /// Runs one statement to its end on the calling thread (for set-up: it blocks) and gives the
-  /// number of rows it inserted, updated or deleted (0 for other statements). Values are bound
-  /// as parameters, never formatted into the text. Not for explicit transactions: a `BEGIN` is
-  /// rolled back when its connection goes back to the pool, at the end of this call (run what
-  /// must be atomic as one statement).
+  /// Runs one statement to its end on the calling thread (it blocks) and gives the number of
+  /// rows it inserted, updated or deleted (0 for other statements). Values are bound as
+  /// parameters, never formatted into the text. Each call may run on another connection of the
+  /// pool: for several statements in one transaction, use `begin()`.
   template <class... P>
   std::int64_t execute(std::string sql, const P&... params) const {
     static_assert(detail::bindable_params_v<P...>,
@@ -438,12 +783,69 @@ class database {
                   "integer of up to 64 bits other than std::uint64_t, a floating-point number, a "
                   "string, coflow::sql::blob, std::optional of those, or std::nullopt)");
     detail::statement s{pool_, std::move(sql)};
-    s.bind(std::tuple<sql::detail::stored_param_t<P>...>{params...});
-    // A difference of totals: sqlite3_changes() keeps the last INSERT's count across DDL.
-    const sqlite3_int64 before = sqlite3_total_changes64(s.connection());
-    while (s.step()) {
+    s.bind_in_place(params...);
+    return s.run();
+  }
+
+  /// `execute` on a worker thread: the deferred fires on `sched`'s thread with the count (or
+  /// the error), and the scheduler's thread never blocks on the database.
+  template <class... P>
+  deferred<std::int64_t> execute_async(scheduler& sched, std::string sql, P&&... params) const {
+    static_assert(detail::bindable_params_v<std::remove_cvref_t<P>...>,
+                  "coflow::sqlite::database::execute_async: a parameter type cannot be bound (see "
+                  "coflow::sqlite::database::execute)");
+    using stored = std::tuple<sql::detail::stored_param_t<std::remove_cvref_t<P>>...>;
+    return sql::detail::run_on_worker<std::int64_t>(
+        sched, [p = pool_, text = std::move(sql), args = stored{std::forward<P>(params)...}]() mutable {
+          detail::statement s{std::move(p), std::move(text)};
+          s.bind(args);
+          return s.run();
+        });
+  }
+
+  /// A transaction on one connection of the pool (see `coflow::sqlite::transaction`).
+  [[nodiscard]] coflow::sqlite::transaction begin() const { return coflow::sqlite::transaction{pool_}; }
+
+  /// `f(tx)` in a transaction on a worker thread (Twisted's `runInteraction`): committed when
+  /// `f` returns (unless it committed or rolled back itself), rolled back when it throws. The
+  /// deferred fires on `sched`'s thread with `f`'s result, or errbacks with its exception.
+  ///
+  ///     coflow::deferred<std::int64_t> d = db.transaction(sched, [](coflow::sqlite::transaction& tx) {
+  ///       tx.execute("INSERT INTO t VALUES (?, ?)", 1, "one");
+  ///       return tx.query<std::int64_t>("SELECT count(*) FROM t").front();
+  ///     });
+  template <class F>
+  auto transaction(scheduler& sched, F f) const {
+    if constexpr (!std::is_invocable_v<F&, coflow::sqlite::transaction&>) {
+      static_assert(coflow::detail::always_false<F>,
+                    "coflow::sqlite::database::transaction: the function must be callable with a "
+                    "coflow::sqlite::transaction&");
+      return coflow::detail::ill_formed{};
+    } else {
+      using R = std::invoke_result_t<F&, coflow::sqlite::transaction&>;
+      return sql::detail::run_on_worker<R>(sched, [p = pool_, fn = std::move(f)]() mutable -> R {
+        coflow::sqlite::transaction tx{std::move(p)};
+        if constexpr (std::is_void_v<R>) {
+          fn(tx);
+          if (tx.active()) tx.commit();
+        } else {
+          R r = fn(tx);
+          if (tx.active()) tx.commit();
+          return r;
+        }
+      });
     }
-    return sqlite3_total_changes64(s.connection()) - before;
+  }
+
+  /// A statement prepared on a connection of its own (held until the statement is destroyed);
+  /// each run commits at once. See `prepared`.
+  template <class... P, class Sql>
+  auto prepare(Sql&& sql) const {
+    if constexpr (!detail::check_prepare<std::remove_cvref_t<Sql>, P...>())
+      return coflow::detail::ill_formed{};
+    else
+      return prepared<P...>{std::make_shared<detail::session>(detail::session{detail::lease{pool_}, false}),
+                            std::string(std::forward<Sql>(sql))};
   }
 
   /// Connections open now (in use or idle).
@@ -491,6 +893,62 @@ auto query(const database& db, std::string sql, P&&... params) {
     return sql::detail::query_source<open, row, detail::query_name>{
         open{db.pool(), std::move(sql), param_tuple{std::forward<P>(params)...}}};
   }
+}
+
+/// The sink of `insert`: see there.
+template <class Sql>
+struct insert_sink : sink_base<insert_sink<Sql>> {
+  static constexpr std::string_view sink_name = "sqlite::insert";
+  std::shared_ptr<detail::pool> db;
+  std::string sql;
+  insert_options options;
+
+  template <class T>
+  auto consumer() const {
+    using U = std::remove_cvref_t<T>;
+    if constexpr (!sql::detail::writable_row_v<U>) {
+      static_assert(coflow::detail::always_false<T>,
+                    "coflow::sqlite::insert: the flow's values cannot be written as rows (a row is "
+                    "one value, a tuple or a Boost.Hana struct of integers of up to 64 bits other "
+                    "than std::uint64_t, floating point, std::string, coflow::sql::blob or "
+                    "std::optional of those; not std::string_view or const char*, which could "
+                    "dangle on the writer's thread)");
+      return coflow::detail::ill_formed{};
+    } else if constexpr (sql::detail::known_parameters<Sql>() >= 0 &&
+                         sql::detail::known_parameters<Sql>() != sql::detail::row_arity<U>()) {
+      static_assert(coflow::detail::always_false<T>,
+                    "coflow::sqlite::insert: the flow's rows have a different number of values "
+                    "than the statement has placeholders");
+      return coflow::detail::ill_formed{};
+    } else {
+      return sql::detail::insert_consumer<detail::insert_writer<U>, U, detail::insert_open<U>>{
+          detail::insert_open<U>{db, sql}, options};
+    }
+  }
+};
+
+/// `flow | insert(db, sql, options)`: writes each value of the flow as one row, running `sql`
+/// (an INSERT, or any statement taking the row's values as its parameters, in order) once per
+/// value. A value is a row: a single value, a tuple (`std::tuple`, `std::pair`, `std::array`)
+/// or a Boost.Hana struct. The rows cross an SPSC ring to a worker thread that writes them with
+/// one prepared statement, in transactions of `options.batch_rows` rows or `options.batch_time`
+/// (whichever comes first); the flow waits when the ring is full. Gives the number of rows
+/// written once the last transaction committed.
+///
+/// Which rows are written: those of every transaction committed before a failure. A failing row
+/// rolls back its own transaction (the rows since the last commit) and ends the flow with
+/// `coflow::sqlite::insert_error`, which names the row (index in the flow, values) and
+/// `rows_committed()`; so does a failure of the flow itself, or dropping it, for the open
+/// transaction (its rows are not written, and no error is added to the flow's own).
+///
+/// With a `coflow::sql::literal` (`"INSERT INTO t VALUES (?, ?)"_sql`), a row of another size is
+/// a compile error; with a string, the size is checked when the worker prepares the statement.
+///
+///     auto n = coflow::from(people) | coflow::sqlite::insert(db, "INSERT INTO p(id, name) VALUES (?, ?)");
+template <class Sql>
+auto insert(const database& db, Sql&& sql, insert_options options = {}) {
+  using S = std::remove_cvref_t<Sql>;
+  return insert_sink<S>{{}, db.pool(), std::string(std::forward<Sql>(sql)), options};
 }
 
 }  // namespace coflow::sqlite
