@@ -12,6 +12,8 @@
 
 #include <poll.h>
 
+#include <regex>
+
 #include <cerrno>
 #include <charconv>
 #include <cstddef>
@@ -33,13 +35,22 @@
 #include "coflow/detail/chrono.hpp"
 #include "coflow/detail/diagnostic.hpp"
 #include "coflow/detail/stop_token.hpp"
+#include "coflow/scheduling/deferred.hpp"
+#include "coflow/scheduling/scheduler.hpp"
+#include "coflow/sinks/sink.hpp"
+#include "coflow/sql/detail/insert_sink.hpp"
+#include "coflow/sql/detail/interaction.hpp"
 #include "coflow/sql/detail/pool.hpp"
 #include "coflow/sql/detail/query_source.hpp"
+#include "coflow/sql/detail/statement_cache.hpp"
+#include "coflow/sql/detail/transaction_state.hpp"
+#include "coflow/sql/detail/values.hpp"
 #include "coflow/sql/row.hpp"
 
 namespace coflow::postgres {
 
 using sql::blob;
+using sql::insert_options;
 
 /// A failed PostgreSQL query: no connection, a statement the server rejects, a row that does
 /// not fit the declared columns, a NULL in a non-optional column. `what()` names the statement,
@@ -50,6 +61,21 @@ class error : public sql::error {
         std::string db_message = {})
       : sql::error{"coflow::postgres",    what, std::move(statement), column, std::move(column_name),
                    std::move(db_message), 0} {}
+};
+
+/// A failed `insert`: names the failing row (its index in the flow and its values) and how many
+/// rows were committed before it (`row()` is -1 when no single row is at fault).
+class insert_error : public error {
+ public:
+  insert_error(std::string_view what, std::string statement, std::string db_message, std::int64_t row,
+               std::int64_t committed)
+      : error{what, std::move(statement), -1, {}, std::move(db_message)}, row_{row}, committed_{committed} {}
+  [[nodiscard]] std::int64_t row() const noexcept { return row_; }
+  [[nodiscard]] std::int64_t rows_committed() const noexcept { return committed_; }
+
+ private:
+  std::int64_t row_;
+  std::int64_t committed_;
 };
 
 namespace detail {
@@ -178,25 +204,41 @@ inline bool still_open(PGconn* c) noexcept {
 /// sending rows after that is not waited for: its connection is closed.
 inline constexpr std::chrono::milliseconds settle_patience{100};
 
+/// One open connection and the names of the statements it prepared on the server, by SQL
+/// text and parameter types (see `sql::detail::statement_cache`).
+struct handle {
+  PGconn* pg = nullptr;
+  sql::detail::statement_cache<std::string> cache;
+  unsigned long next_name = 0;
+
+  /// A name for a statement prepared on this connection (`prefix` tells the two kinds apart).
+  std::string new_name(const char* prefix) { return prefix + std::to_string(next_name++); }
+  /// Closes the connection (its prepared statements go with it).
+  static void destroy(handle* h) noexcept {
+    PQfinish(h->pg);
+    delete h;
+  }
+};
+
 /// The connections to one server, which queries borrow one at a time and give back.
-class pool : public sql::detail::pool_base<PGconn*, &PQfinish> {
+class pool : public sql::detail::pool_base<handle*, &handle::destroy> {
  public:
   pool(std::string conninfo, std::size_t max_idle) : pool_base{max_idle}, conninfo_{std::move(conninfo)} {}
 
   /// An idle connection that is still open, else a new one (on the calling thread).
-  PGconn* acquire(const std::string& sql) {
+  handle* acquire(const std::string& sql) {
     while (auto c = take_idle()) {
-      if (still_open(*c)) return *c;
+      if (still_open((*c)->pg)) return *c;
       close(*c);
     }
-    PGconn* c = connect(conninfo_, sql);
+    handle* c = new handle{connect(conninfo_, sql), {}, 0};
     count_opened();
     return c;
   }
 
   /// Takes a connection back if it can serve another statement; closes it otherwise.
-  void release(PGconn* c, bool reusable) noexcept {
-    if (reusable && settles(c, settle_patience))
+  void release(handle* c, bool reusable) noexcept {
+    if (reusable && settles(c->pg, settle_patience))
       keep_or_close(c);
     else
       close(c);
@@ -212,7 +254,8 @@ class pool : public sql::detail::pool_base<PGconn*, &PQfinish> {
 /// ends), or borrowed from a pool (given back then, if it can serve another statement).
 class connection {
  public:
-  connection(const std::string& conninfo, const std::string& sql) : c_{connect(conninfo, sql)} {}
+  connection(const std::string& conninfo, const std::string& sql)
+      : c_{new handle{connect(conninfo, sql), {}, 0}} {}
   connection(std::shared_ptr<pool> p, const std::string& sql)
       : pool_{std::move(p)}, c_{pool_->acquire(sql)} {}
   connection(connection&&) = delete;
@@ -221,17 +264,18 @@ class connection {
   /// statement, so a cancelled connection is never given back).
   void close(bool reusable) noexcept {
     if (!c_) return;
-    PGconn* c = std::exchange(c_, nullptr);
+    handle* c = std::exchange(c_, nullptr);
     if (pool_)
       pool_->release(c, reusable);
     else
-      PQfinish(c);
+      handle::destroy(c);
   }
-  PGconn* get() const noexcept { return c_; }
+  PGconn* get() const noexcept { return c_ ? c_->pg : nullptr; }
+  handle& session() const noexcept { return *c_; }
 
  private:
   std::shared_ptr<pool> pool_;
-  PGconn* c_;
+  handle* c_;
 };
 
 /// Lets another thread cancel the statement a query's worker waits on (a dropped query must
@@ -399,6 +443,35 @@ struct result_deleter {
 };
 using result_ptr = std::unique_ptr<PGresult, result_deleter>;
 
+/// Prepares `sql` on `c` under `name`, with the parameter types given.
+inline void prepare_on(PGconn* c, const std::string& name, const std::string& sql, int n, const Oid* types) {
+  result_ptr r{PQprepare(c, name.c_str(), sql.c_str(), n, types)};
+  if (PQresultStatus(r.get()) != PGRES_COMMAND_OK)
+    throw error{"the statement failed", sql, -1, {}, result_error(r.get(), c)};
+}
+
+/// Forgets a statement prepared on `c` (a failure, such as inside a failed transaction, leaves
+/// it to the end of the connection).
+inline void deallocate(PGconn* c, const std::string& name) noexcept {
+  PQclear(PQexec(c, ("DEALLOCATE " + name).c_str()));
+}
+
+/// The name of `sql` prepared on `h` for parameters of the types of `p`: from the connection's
+/// cache, or prepared now (one round trip) and cached.
+inline std::string prepared_name(handle& h, const std::string& sql, const parameters& p) {
+  std::string key = sql;
+  key.push_back('\0');
+  key.append(reinterpret_cast<const char*>(p.types()), sizeof(Oid) * static_cast<std::size_t>(p.count()));
+  if (auto name = h.cache.take(key)) {
+    h.cache.put(std::move(key), *name);
+    return std::move(*name);
+  }
+  std::string name = h.new_name("coflow_c");
+  prepare_on(h.pg, name, sql, p.count(), p.types());
+  if (auto old = h.cache.put(std::move(key), name)) deallocate(h.pg, *old);
+  return name;
+}
+
 template <class T>
 [[noreturn]] void column_error(const PGresult* r, const std::string& sql, int i, std::string what) {
   const char* name = PQfname(r, i);
@@ -469,19 +542,19 @@ bool parse_text(std::string_view text, T& out) {
   }
 }
 
-/// Reads column `i` of the single row of `r` (text format) as a `T`.
+/// Reads column `i` of row `row` of `r` (text format) as a `T`.
 template <class T>
-T read_column(const PGresult* r, const std::string& sql, int i) {
+T read_column(const PGresult* r, const std::string& sql, int i, int row = 0) {
   if constexpr (sql::detail::is_optional_v<T>) {
-    if (PQgetisnull(r, 0, i)) return std::nullopt;
-    return read_column<typename T::value_type>(r, sql, i);
+    if (PQgetisnull(r, row, i)) return std::nullopt;
+    return read_column<typename T::value_type>(r, sql, i, row);
   } else {
-    if (PQgetisnull(r, 0, i)) [[unlikely]]
+    if (PQgetisnull(r, row, i)) [[unlikely]]
       column_error<T>(r, sql, i,
                       "is NULL, but the row declares " + sql::detail::column_type_name<T>() +
                           " (declare std::optional<" + sql::detail::column_type_name<T>() +
                           "> to accept NULL)");
-    const std::string_view text{PQgetvalue(r, 0, i), static_cast<std::size_t>(PQgetlength(r, 0, i))};
+    const std::string_view text{PQgetvalue(r, row, i), static_cast<std::size_t>(PQgetlength(r, row, i))};
     T v{};
     if (!parse_text(text, v)) [[unlikely]]
       column_error<T>(r, sql, i,
@@ -489,6 +562,41 @@ T read_column(const PGresult* r, const std::string& sql, int i) {
                           sql::detail::column_type_name<T>());
     return v;
   }
+}
+
+template <class T>
+void check_column_type(const PGresult* r, const std::string& sql, int i) {
+  const Oid t = PQftype(r, i);
+  if (accepts<T>(t)) return;
+  const char* name = PQfname(r, i);
+  throw error{
+      "has type " + type_name(t) + ", which does not fit the declared " + sql::detail::column_type_name<T>(),
+      sql, i, name ? name : ""};
+}
+
+/// Fails unless `r` has as many columns as the row declares, each of a server type that reads
+/// as the declared one.
+template <class... Cols>
+void check_result_columns(const PGresult* r, const std::string& sql) {
+  const int n = PQnfields(r);
+  if (n != static_cast<int>(sizeof...(Cols))) {
+    std::string declared;
+    ((declared += (declared.empty() ? "" : ", ") + sql::detail::column_type_name<Cols>()), ...);
+    throw error{"the statement gives " + std::to_string(n) + " column(s), but the row declares " +
+                    std::to_string(sizeof...(Cols)) + " (" + declared + ")",
+                sql};
+  }
+  int i = 0;
+  (check_column_type<Cols>(r, sql, i++), ...);
+}
+
+/// Row `row` of `r`, typed.
+template <class Row, class... Cols, std::size_t... I>
+Row read_result_row(const PGresult* r, const std::string& sql, int row, std::index_sequence<I...>) {
+  if constexpr (sizeof...(Cols) == 1)
+    return read_column<Cols...>(r, sql, 0, row);
+  else
+    return Row{read_column<Cols>(r, sql, static_cast<int>(I), row)...};
 }
 
 /// The blocking side of a query, run on its worker thread: connects, sends the statement with
@@ -506,8 +614,14 @@ class cursor {
       : sql_{with_sendable_params(std::move(sql), params)}, conn_{server, sql_} {
     interrupter_.attach(conn_.get());
     parameters p{params};
-    if (!PQsendQueryParams(conn_.get(), sql_.c_str(), p.count(), p.types(), p.values(), p.lengths(),
-                           p.formats(), 0))
+    std::string name;
+    try {
+      name = prepared_name(conn_.session(), sql_, p);
+    } catch (...) {
+      close();  // a rejected statement leaves its connection fit for the next one
+      throw;
+    }
+    if (!PQsendQueryPrepared(conn_.get(), name.c_str(), p.count(), p.values(), p.lengths(), p.formats(), 0))
       fail("cannot send the statement", nullptr);
     if (!PQsetSingleRowMode(conn_.get())) fail("cannot switch to single-row mode", nullptr);
     // Registered once the statement is on its way, so that a cancel always has one to cancel
@@ -593,42 +707,19 @@ class cursor {
   void check_columns(const PGresult* r) {
     if (checked_) [[likely]]
       return;
-    const int n = PQnfields(r);
-    if (n != static_cast<int>(sizeof...(Cols))) {
-      std::string declared;
-      ((declared += (declared.empty() ? "" : ", ") + sql::detail::column_type_name<Cols>()), ...);
-      std::string what = "the statement gives " + std::to_string(n) + " column(s), but the row declares " +
-                         std::to_string(sizeof...(Cols)) + " (" + declared + ")";
+    try {
+      check_result_columns<Cols...>(r, sql_);
+    } catch (...) {
       close();
-      throw error{what, sql_};
+      throw;
     }
-    check_types(r, std::index_sequence_for<Cols...>{});
     checked_ = true;
-  }
-  // `r` is unused when the row declares no columns.
-  template <std::size_t... I>
-  void check_types([[maybe_unused]] const PGresult* r, std::index_sequence<I...>) {
-    (check_type<Cols>(r, static_cast<int>(I)), ...);
-  }
-  template <class T>
-  void check_type(const PGresult* r, int i) {
-    const Oid t = PQftype(r, i);
-    if (accepts<T>(t)) return;
-    const char* name = PQfname(r, i);
-    std::string col = name ? name : "";
-    close();
-    throw error{"has type " + type_name(t) + ", which does not fit the declared " +
-                    sql::detail::column_type_name<T>(),
-                sql_, i, std::move(col)};
   }
 
   template <std::size_t... I>
   Row read(const PGresult* r, std::index_sequence<I...>) {
     try {
-      if constexpr (sizeof...(Cols) == 1)
-        return read_column<Cols...>(r, sql_, 0);
-      else
-        return Row{read_column<Cols>(r, sql_, static_cast<int>(I))...};
+      return read_result_row<Row, Cols...>(r, sql_, 0, std::index_sequence<I...>{});
     } catch (...) {
       close();
       throw;
@@ -696,7 +787,420 @@ struct query_name {
 template <class... P>
 inline constexpr bool bindable_params_v = (sql::detail::bindable_v<P> && ...);
 
+/// Runs a statement without parameters or rows (`BEGIN`, `COMMIT`) on a connection.
+inline void run_plain(PGconn* c, const char* sql) {
+  result_ptr r{PQexec(c, sql)};
+  if (PQresultStatus(r.get()) != PGRES_COMMAND_OK)
+    throw error{"the statement failed", sql, -1, {}, result_error(r.get(), c)};
+}
+
+/// Runs a prepared statement to its end: its whole result (rows are held in memory).
+inline result_ptr run_prepared(PGconn* c, const std::string& name, const std::string& sql,
+                               const parameters& p) {
+  result_ptr r{PQexecPrepared(c, name.c_str(), p.count(), p.values(), p.lengths(), p.formats(), 0)};
+  const auto status = PQresultStatus(r.get());
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
+    throw error{"the statement failed", sql, -1, {}, result_error(r.get(), c)};
+  return r;
+}
+
+/// Runs `sql` with its parameters on `h`, through the connection's statement cache.
+template <class... P>
+result_ptr run_cached(handle& h, const std::string& sql, const std::tuple<P...>& params) {
+  with_sendable_params(sql, params);
+  parameters p{params};
+  return run_prepared(h.pg, prepared_name(h, sql, p), sql, p);
+}
+
+/// The rows a statement inserted, updated or deleted (0 for other statements).
+inline std::int64_t affected_rows(const PGresult* r) {
+  const std::string_view text = PQcmdTuples(const_cast<PGresult*>(r));
+  std::int64_t n = 0;
+  std::from_chars(text.data(), text.data() + text.size(), n);
+  return n;
+}
+
+/// Every row of `r`, typed.
+template <class... Cols>
+std::vector<sql::row_t<Cols...>> result_rows(const PGresult* r, const std::string& sql) {
+  using row = sql::row_t<Cols...>;
+  check_result_columns<Cols...>(r, sql);
+  std::vector<row> rows;
+  const int n = PQntuples(r);
+  rows.reserve(static_cast<std::size_t>(n));
+  for (int i = 0; i < n; ++i)
+    rows.push_back(read_result_row<row, Cols...>(r, sql, i, std::index_sequence_for<Cols...>{}));
+  return rows;
+}
+
+template <class... P>
+using stored_params_t = std::tuple<sql::detail::stored_param_t<std::remove_cvref_t<P>>...>;
+
+/// A connection held for a transaction or for statements prepared on it: the transaction and
+/// its prepared statements share it, and it goes back to the pool when the last of them ends.
+struct session {
+  session(std::shared_ptr<pool> p, bool in_transaction)
+      : conn{std::move(p), "BEGIN"}, state{in_transaction} {}
+  ~session() { conn.close(true); }  // kept for reuse only if idle, outside any transaction
+
+  connection conn;
+  sql::detail::transaction_state<error> state;
+
+  handle& h() const noexcept { return conn.session(); }
+  void rollback() noexcept { PQclear(PQexec(conn.get(), "ROLLBACK")); }
+  void abort(const char* why) noexcept {
+    state.end(why, [this] { rollback(); });
+  }
+  template <class F>
+  decltype(auto) guarded(const std::string& sql, F&& f) {
+    return state.guarded(sql, std::forward<F>(f), [this] { rollback(); });
+  }
+};
+
+/// `COPY target(columns)` for an `INSERT INTO target(columns) VALUES ($1, ..., $n)` that only
+/// places the row's values, in order; empty for any other statement.
+inline std::string copy_target(const std::string& sql, int n) {
+  static const std::regex plain_insert{
+      R"(^\s*insert\s+into\s+([A-Za-z0-9_."]+)\s*\(([^()]*)\)\s*values\s*\(([^()]*)\)\s*;?\s*$)",
+      std::regex::icase | std::regex::ECMAScript};
+  std::smatch m;
+  if (!std::regex_match(sql, m, plain_insert)) return {};
+  std::string values = m[3].str(), expected;
+  std::erase_if(values, [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; });
+  for (int i = 1; i <= n; ++i) expected += (i == 1 ? "$" : ",$") + std::to_string(i);
+  if (values != expected) return {};
+  return m[1].str() + "(" + m[2].str() + ")";
+}
+
+inline void append_copy_text(std::string& out, std::string_view s, const std::string& sql) {
+  for (std::size_t i = 0; i < s.size();) {
+    const std::size_t special = s.find_first_of(std::string_view{"\\\n\r\t\0", 5}, i);
+    out.append(s.substr(i, special - i));
+    if (special == std::string_view::npos) break;
+    switch (s[special]) {
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        throw error{"a text value holds a NUL byte at offset " + std::to_string(special) +
+                        ", which PostgreSQL text cannot store (send binary data as coflow::sql::blob, "
+                        "which goes as bytea)",
+                    sql};
+    }
+    i = special + 1;
+  }
+}
+
+/// Appends one value in COPY's text format (`\N` for NULL; backslash, newline, carriage return
+/// and tab escaped; bytea as `\\x` and hex). A text holding a NUL byte is refused.
+template <class V>
+void append_copy_value(std::string& out, const V& v, const std::string& sql) {
+  if constexpr (sql::detail::is_optional_v<V>) {
+    if (!v) return void(out += "\\N");
+    append_copy_value(out, *v, sql);
+  } else if constexpr (std::is_same_v<V, bool>) {
+    out += v ? 't' : 'f';
+  } else if constexpr (std::is_floating_point_v<V>) {
+    if (v != v) return void(out += "NaN");
+    if (v == std::numeric_limits<V>::infinity()) return void(out += "Infinity");
+    if (v == -std::numeric_limits<V>::infinity()) return void(out += "-Infinity");
+    char buf[64];
+    out.append(buf, std::to_chars(buf, buf + sizeof buf, v).ptr);
+  } else if constexpr (std::is_integral_v<V>) {
+    char buf[24];
+    out.append(buf, std::to_chars(buf, buf + sizeof buf, v).ptr);
+  } else if constexpr (std::is_same_v<V, blob>) {
+    static constexpr char hex[] = "0123456789abcdef";
+    out += "\\\\x";
+    for (std::byte b : v) (out += hex[std::to_integer<int>(b) >> 4]) += hex[std::to_integer<int>(b) & 15];
+  } else {
+    append_copy_text(out, std::string_view{v}, sql);
+  }
+}
+
+/// The line of a COPY's data a server error names (`COPY t, line 3, column b: ...`), from 0;
+/// -1 when it names none.
+inline long copy_error_line(const PGresult* r) {
+  const char* context = r ? PQresultErrorField(r, PG_DIAG_CONTEXT) : nullptr;
+  if (!context) return -1;
+  const std::string_view c{context};
+  const auto at = c.find(", line ");
+  if (at == std::string_view::npos) return -1;
+  long line = 0;
+  std::from_chars(c.data() + at + 7, c.data() + c.size(), line);
+  return line - 1;
+}
+
+/// The writer of an `insert`, on its worker thread: one pooled connection, a transaction per
+/// batch. A plain `INSERT INTO t(cols) VALUES ($1, ..., $n)` goes as `COPY t(cols) FROM STDIN`
+/// (the rows streamed in COPY's text format); any other statement runs prepared, once per row.
+template <class T>
+class insert_writer {
+ public:
+  insert_writer(std::shared_ptr<pool> p, std::string sql)
+      : conn_{std::move(p), sql},
+        sql_{std::move(sql)},
+        copy_{copy_target(sql_, sql::detail::row_arity<T>())} {
+    if (copy_.empty()) prepare();
+  }
+  insert_writer(insert_writer&&) = delete;
+  ~insert_writer() { conn_.close(true); }  // given back only if idle, outside any transaction
+
+  void begin() {
+    run_plain(conn_.get(), "BEGIN");
+    if (copy_.empty()) return;
+    result_ptr r{PQexec(conn_.get(), ("COPY " + copy_ + " FROM STDIN").c_str())};
+    if (PQresultStatus(r.get()) != PGRES_COPY_IN)
+      throw error{"the statement failed",
+                  "COPY " + copy_ + " FROM STDIN",
+                  -1,
+                  {},
+                  result_error(r.get(), conn_.get())};
+    in_copy_ = true;
+  }
+  void write(const T& row) {
+    if (copy_.empty()) return write_prepared(row);
+    const std::size_t before = buffer_.size();
+    try {
+      bool first = true;
+      sql::detail::apply_values(row, [&](const auto&... v) {
+        ((buffer_ += first ? "" : "\t", first = false, append_copy_value(buffer_, v, sql_)), ...);
+      });
+    } catch (...) {
+      buffer_.resize(before);
+      throw;
+    }
+    buffer_ += '\n';
+    if (buffer_.size() >= flush_bytes) flush();
+  }
+  void commit() {
+    if (in_copy_) end_copy();
+    run_plain(conn_.get(), "COMMIT");
+  }
+  void rollback() noexcept {
+    if (in_copy_) {
+      PQputCopyEnd(conn_.get(), "coflow::postgres::insert: rolled back");
+      while (result_ptr r{PQgetResult(conn_.get())}) {
+      }
+      in_copy_ = false;
+    }
+    buffer_.clear();
+    PQclear(PQexec(conn_.get(), "ROLLBACK"));
+  }
+  [[noreturn]] void fail(std::exception_ptr cause, const std::string& text,
+                         const sql::detail::insert_failure& f) {
+    try {
+      std::rethrow_exception(cause);
+    } catch (const error& e) {
+      throw insert_error{text, sql_, sql::detail::cause_text(e), f.row, f.committed};
+    } catch (const std::exception& e) {
+      throw insert_error{text, sql_, e.what(), f.row, f.committed};
+    }
+  }
+
+ private:
+  static constexpr std::size_t flush_bytes = 64 * 1024;
+
+  void prepare() {
+    using types = decltype(sql::detail::apply_values(std::declval<const T&>(), [](const auto&... v) {
+      return std::tuple<std::remove_cvref_t<decltype(v)>...>{};
+    }));
+    parameters p{types{}};
+    name_ = conn_.session().new_name("coflow_i");
+    prepare_on(conn_.get(), name_, sql_, p.count(), p.types());
+  }
+  void write_prepared(const T& row) {
+    sql::detail::apply_values(row, [&](const auto&... v) {
+      const std::tuple<const std::remove_cvref_t<decltype(v)>&...> params{v...};
+      with_sendable_params(sql_, params);
+      run_prepared(conn_.get(), name_, sql_, parameters{params});
+    });
+  }
+  void flush() {
+    if (PQputCopyData(conn_.get(), buffer_.data(), static_cast<int>(buffer_.size())) != 1)
+      throw error{"cannot send the rows", sql_, -1, {}, trimmed(PQerrorMessage(conn_.get()))};
+    buffer_.clear();
+  }
+  // Ends the COPY; a row the server refused is named by its line.
+  void end_copy() {
+    flush();
+    in_copy_ = false;
+    if (PQputCopyEnd(conn_.get(), nullptr) != 1)
+      throw error{"cannot send the rows", sql_, -1, {}, trimmed(PQerrorMessage(conn_.get()))};
+    result_ptr r{PQgetResult(conn_.get())};
+    while (result_ptr rest{PQgetResult(conn_.get())}) {
+    }
+    if (PQresultStatus(r.get()) == PGRES_COMMAND_OK) return;
+    auto e = std::make_exception_ptr(
+        error{"the statement failed", sql_, -1, {}, result_error(r.get(), conn_.get())});
+    const long line = copy_error_line(r.get());
+    if (line < 0) std::rethrow_exception(e);
+    throw sql::row_failed{static_cast<std::size_t>(line), e};
+  }
+
+  connection conn_;
+  std::string sql_;
+  std::string copy_;  // COPY's target and columns, or empty
+  std::string name_;  // the prepared statement, without COPY
+  std::string buffer_;
+  bool in_copy_ = false;
+};
+
+template <class T>
+struct insert_open {
+  std::shared_ptr<pool> db;
+  std::string sql;
+  insert_writer<T> operator()() { return insert_writer<T>{db, sql}; }
+};
+
 }  // namespace detail
+
+/// A statement prepared once (on the server, under a name of its own) and run many times, with
+/// parameters of the types `P...` (checked by the compiler at each call). From
+/// `database::prepare` it holds a connection of its own and each run commits at once; from
+/// `transaction::prepare` it runs inside that transaction (a failure rolls the transaction
+/// back) and must not be used after the transaction ended.
+template <class... P>
+class prepared {
+ public:
+  prepared(std::shared_ptr<detail::session> s, std::string sql) : s_{std::move(s)}, sql_{std::move(sql)} {
+    s_->guarded(sql_, [&] {
+      detail::parameters p{detail::stored_params_t<P...>{}};
+      name_ = s_->h().new_name("coflow_p");
+      detail::prepare_on(s_->conn.get(), name_, sql_, p.count(), p.types());
+      detail::result_ptr d{PQdescribePrepared(s_->conn.get(), name_.c_str())};
+      if (PQnparams(d.get()) != static_cast<int>(sizeof...(P)))
+        throw error{"the statement has " + std::to_string(PQnparams(d.get())) + " parameter(s), but " +
+                        std::to_string(sizeof...(P)) + " type(s) were given",
+                    sql_};
+    });
+  }
+  prepared(prepared&&) noexcept = default;
+  ~prepared() {
+    if (s_ && !name_.empty()) detail::deallocate(s_->conn.get(), name_);
+  }
+
+  /// Runs the statement to its end: the rows it inserted, updated or deleted.
+  std::int64_t execute(const P&... params) {
+    return s_->guarded(sql_, [&] { return detail::affected_rows(run(params...).get()); });
+  }
+  /// Runs the statement and gives its rows, typed as in `query<Cols...>`.
+  template <class... Cols>
+  std::vector<sql::row_t<Cols...>> query(const P&... params) {
+    return s_->guarded(sql_, [&] { return detail::result_rows<Cols...>(run(params...).get(), sql_); });
+  }
+
+ private:
+  detail::result_ptr run(const P&... params) {
+    const detail::stored_params_t<P...> values{params...};
+    detail::with_sendable_params(sql_, values);
+    return detail::run_prepared(s_->conn.get(), name_, sql_, detail::parameters{values});
+  }
+
+  std::shared_ptr<detail::session> s_;
+  std::string sql_;
+  std::string name_;
+};
+
+namespace detail {
+template <class Sql, class... P>
+constexpr bool check_prepare() {
+  if constexpr (!bindable_params_v<P...>) {
+    static_assert(coflow::detail::always_false<Sql>,
+                  "coflow::postgres::prepare: a parameter type cannot be bound (use an integer of "
+                  "up to 64 bits other than std::uint64_t, a floating-point number, std::string, "
+                  "std::string_view, coflow::sql::blob, or std::optional of those)");
+    return false;
+  } else if constexpr (sql::detail::known_parameters<Sql>() >= 0 &&
+                       sql::detail::known_parameters<Sql>() != static_cast<int>(sizeof...(P))) {
+    static_assert(coflow::detail::always_false<Sql>,
+                  "coflow::postgres::prepare: the statement has a different number of placeholders "
+                  "than parameter types");
+    return false;
+  } else {
+    return true;
+  }
+}
+}  // namespace detail
+
+/// A transaction on one connection of the pool, held for its whole life: every statement run
+/// through it sees the others' writes and commits or rolls back with them. Rolled back when
+/// destroyed without `commit()`, and as soon as one of its statements fails (the statement's
+/// error is thrown; later calls fail with "the transaction was rolled back after a failed
+/// statement"). Not thread-safe: one thread at a time.
+///
+///     auto tx = db.begin();
+///     tx.execute("UPDATE account SET balance = balance - $1 WHERE id = $2", 10, 1);
+///     tx.commit();
+class transaction {
+ public:
+  explicit transaction(std::shared_ptr<detail::pool> p)
+      : s_{std::make_shared<detail::session>(std::move(p), true)} {
+    detail::run_plain(s_->conn.get(), "BEGIN");
+  }
+  transaction(transaction&&) noexcept = default;
+  transaction& operator=(transaction&&) = delete;
+  ~transaction() {
+    if (s_) s_->abort("rolled back");
+  }
+
+  /// Runs one statement to its end inside the transaction: the rows it changed.
+  template <class... P>
+  std::int64_t execute(std::string sql, P&&... params) {
+    static_assert(detail::bindable_params_v<std::remove_cvref_t<P>...>,
+                  "coflow::postgres::transaction::execute: a parameter type cannot be bound (use an "
+                  "integer of up to 64 bits other than std::uint64_t, a floating-point number, a "
+                  "string, coflow::sql::blob, std::optional of those, or std::nullopt)");
+    return live(sql).guarded(sql, [&] {
+      return detail::affected_rows(
+          detail::run_cached(s_->h(), sql, detail::stored_params_t<P...>{std::forward<P>(params)...}).get());
+    });
+  }
+
+  /// Runs a query inside the transaction and gives all its rows, typed as in `query<Cols...>`.
+  template <class... Cols, class... P>
+  std::vector<sql::row_t<Cols...>> query(std::string sql, P&&... params) {
+    static_assert(
+        (sql::detail::readable_column_v<Cols> && ...) && detail::bindable_params_v<std::remove_cvref_t<P>...>,
+        "coflow::postgres::transaction::query: a declared column type cannot be read or a "
+        "parameter type cannot be bound (see coflow::postgres::query)");
+    return live(sql).guarded(sql, [&] {
+      auto r = detail::run_cached(s_->h(), sql, detail::stored_params_t<P...>{std::forward<P>(params)...});
+      return detail::result_rows<Cols...>(r.get(), sql);
+    });
+  }
+
+  /// A statement prepared inside the transaction (see `prepared`).
+  template <class... P, class Sql>
+  auto prepare(Sql&& sql) {
+    if constexpr (!detail::check_prepare<std::remove_cvref_t<Sql>, P...>())
+      return coflow::detail::ill_formed{};
+    else
+      return prepared<P...>{s_, std::string(std::forward<Sql>(sql))};
+  }
+
+  /// Commits; on failure the transaction is rolled back and the error thrown.
+  void commit() { end("COMMIT", "committed"); }
+  /// Rolls back now.
+  void rollback() { end("ROLLBACK", "rolled back"); }
+  /// True until committed, rolled back or failed.
+  [[nodiscard]] bool active() const noexcept { return s_ && s_->state.usable; }
+
+ private:
+  detail::session& live(const std::string& sql) {
+    if (!s_) throw error{"the transaction was moved from, committed or rolled back", sql};
+    return *s_;
+  }
+  void end(const char* statement, const char* ended) {
+    live(statement).guarded(statement, [&] { detail::run_plain(s_->conn.get(), statement); });
+    s_->state.usable = false;
+    s_->state.ended = ended;
+    s_.reset();  // the connection goes back once no prepared statement holds it
+  }
+
+  std::shared_ptr<detail::session> s_;
+};
 
 /// How a `database` keeps its connections.
 struct options {
@@ -721,6 +1225,62 @@ class database {
  public:
   explicit database(std::string conninfo, options o = {})
       : pool_{std::make_shared<detail::pool>(std::move(conninfo), o.max_idle)} {}
+
+  /// Runs one statement to its end on the calling thread (it blocks) on a pooled connection,
+  /// through its statement cache, and gives the number of rows it inserted, updated or deleted.
+  template <class... P>
+  std::int64_t execute(std::string sql, P&&... params) const {
+    static_assert(detail::bindable_params_v<std::remove_cvref_t<P>...>,
+                  "coflow::postgres::database::execute: a parameter type cannot be bound (use an "
+                  "integer of up to 64 bits other than std::uint64_t, a floating-point number, a "
+                  "string, coflow::sql::blob, std::optional of those, or std::nullopt)");
+    detail::session s{pool_, false};
+    return detail::affected_rows(
+        detail::run_cached(s.h(), sql, detail::stored_params_t<P...>{std::forward<P>(params)...}).get());
+  }
+
+  /// `execute` on a worker thread: the deferred fires on `sched`'s thread with the count (or
+  /// the error), and the scheduler's thread never blocks on the server.
+  template <class... P>
+  deferred<std::int64_t> execute_async(scheduler& sched, std::string sql, P&&... params) const {
+    static_assert(detail::bindable_params_v<std::remove_cvref_t<P>...>,
+                  "coflow::postgres::database::execute_async: a parameter type cannot be bound (see "
+                  "coflow::postgres::database::execute)");
+    return sql::detail::run_on_worker<std::int64_t>(
+        sched, [db = *this, text = std::move(sql),
+                args = detail::stored_params_t<P...>{std::forward<P>(params)...}]() mutable {
+          return std::apply([&](auto&... a) { return db.execute(std::move(text), a...); }, args);
+        });
+  }
+
+  /// A transaction on one connection of the pool (see `coflow::postgres::transaction`).
+  [[nodiscard]] coflow::postgres::transaction begin() const { return coflow::postgres::transaction{pool_}; }
+
+  /// `f(tx)` in a transaction on a worker thread (Twisted's `runInteraction`): committed when
+  /// `f` returns (unless it committed or rolled back itself), rolled back when it throws. The
+  /// deferred fires on `sched`'s thread with `f`'s result, or errbacks with its exception.
+  template <class F>
+  auto transaction(scheduler& sched, F f) const {
+    if constexpr (!std::is_invocable_v<F&, coflow::postgres::transaction&>) {
+      static_assert(coflow::detail::always_false<F>,
+                    "coflow::postgres::database::transaction: the function must be callable with a "
+                    "coflow::postgres::transaction&");
+      return coflow::detail::ill_formed{};
+    } else {
+      return sql::detail::run_interaction<coflow::postgres::transaction>(sched, pool_, std::move(f));
+    }
+  }
+
+  /// A statement prepared on a connection of its own (held until the statement is destroyed);
+  /// each run commits at once. See `prepared`.
+  template <class... P, class Sql>
+  auto prepare(Sql&& sql) const {
+    if constexpr (!detail::check_prepare<std::remove_cvref_t<Sql>, P...>())
+      return coflow::detail::ill_formed{};
+    else
+      return prepared<P...>{std::make_shared<detail::session>(pool_, false),
+                            std::string(std::forward<Sql>(sql))};
+  }
 
   /// Connections open now (in use or idle).
   [[nodiscard]] std::size_t open_connections() const { return pool_->open(); }
@@ -783,6 +1343,53 @@ auto query(const database& db, std::string sql, P&&... params) {
 template <class... Cols, class... P>
 auto query(std::string conninfo, std::string sql, P&&... params) {
   return detail::make_query<Cols...>(std::move(conninfo), std::move(sql), std::forward<P>(params)...);
+}
+
+/// The sink of `insert`: see there.
+template <class Sql>
+struct insert_sink : sink_base<insert_sink<Sql>> {
+  static constexpr std::string_view sink_name = "postgres::insert";
+  std::shared_ptr<detail::pool> db;
+  std::string sql;
+  insert_options options;
+
+  template <class T>
+  auto consumer() const {
+    using U = std::remove_cvref_t<T>;
+    if constexpr (!sql::detail::writable_row_v<U>) {
+      static_assert(coflow::detail::always_false<T>,
+                    "coflow::postgres::insert: the flow's values cannot be written as rows (a row is "
+                    "one value, a tuple or a Boost.Hana struct of integers of up to 64 bits other "
+                    "than std::uint64_t, floating point, std::string, coflow::sql::blob or "
+                    "std::optional of those; not std::string_view or const char*, which could "
+                    "dangle on the writer's thread)");
+      return coflow::detail::ill_formed{};
+    } else if constexpr (sql::detail::known_parameters<Sql>() >= 0 &&
+                         sql::detail::known_parameters<Sql>() != sql::detail::row_arity<U>()) {
+      static_assert(coflow::detail::always_false<T>,
+                    "coflow::postgres::insert: the flow's rows have a different number of values "
+                    "than the statement has placeholders");
+      return coflow::detail::ill_formed{};
+    } else {
+      return sql::detail::insert_consumer<detail::insert_writer<U>, U, detail::insert_open<U>>{
+          detail::insert_open<U>{db, sql}, options};
+    }
+  }
+};
+
+/// `flow | insert(db, sql, options)`: writes each value of the flow as one row, as
+/// `sqlite::insert` does (same batches, backpressure, failures and count; see there). A plain
+/// `INSERT INTO t(a, b) VALUES ($1, $2)` (the row's values, in order, and nothing else) is sent
+/// as `COPY t(a, b) FROM STDIN`, each batch one COPY inside its transaction; any other
+/// statement (`ON CONFLICT`, expressions, `RETURNING`) runs prepared, once per row. A text
+/// value holding a NUL byte fails its row (PostgreSQL text cannot store one).
+///
+///     auto n = coflow::from(people) | coflow::postgres::insert(db, "INSERT INTO p(id, name) VALUES ($1,
+///     $2)");
+template <class Sql>
+auto insert(const database& db, Sql&& sql, insert_options options = {}) {
+  using S = std::remove_cvref_t<Sql>;
+  return insert_sink<S>{{}, db.pool(), std::string(std::forward<Sql>(sql)), options};
 }
 
 }  // namespace coflow::postgres

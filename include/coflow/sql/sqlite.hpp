@@ -29,6 +29,7 @@
 #include "coflow/sql/detail/pool.hpp"
 #include "coflow/sql/detail/query_source.hpp"
 #include "coflow/sql/detail/statement_cache.hpp"
+#include "coflow/sql/detail/transaction_state.hpp"
 #include "coflow/sql/detail/values.hpp"
 #include "coflow/sql/row.hpp"
 
@@ -529,32 +530,19 @@ inline constexpr bool bindable_params_v = (sql::detail::bindable_v<P> && ...);
 /// its prepared statements share it, and it goes back to the pool when the last of them ends.
 struct session {
   lease held;
-  bool in_transaction = false;
-  bool usable = true;  // false once the transaction ended: its statements refuse to run
-  const char* ended = "";
+  sql::detail::transaction_state<error> state;
 
   handle& conn() noexcept { return *held.get(); }
-  void check(const std::string& sql) const {
-    if (!usable) throw error{std::string{"the transaction was "} + ended + "; begin a new one", sql};
-  }
-  /// Rolls the transaction back (a statement in it failed); no-op outside a transaction.
-  void abort(const char* why) noexcept {
-    if (!in_transaction || !usable) return;
+  void rollback() noexcept {
     if (sqlite3_get_autocommit(conn().db) == 0)
       sqlite3_exec(conn().db, "ROLLBACK", nullptr, nullptr, nullptr);
-    usable = false;
-    ended = why;
   }
-  /// Runs `f()`; a failure inside a transaction rolls it back first.
+  void abort(const char* why) noexcept {
+    state.end(why, [this] { rollback(); });
+  }
   template <class F>
   decltype(auto) guarded(const std::string& sql, F&& f) {
-    check(sql);
-    try {
-      return f();
-    } catch (...) {
-      abort("rolled back after a failed statement");
-      throw;
-    }
+    return state.guarded(sql, std::forward<F>(f), [this] { rollback(); });
   }
 };
 
@@ -584,7 +572,7 @@ class insert_writer {
     try {
       std::rethrow_exception(cause);
     } catch (const error& e) {
-      throw insert_error{text, stmt_.sql(), e.db_message(), e.code(), f.row, f.committed};
+      throw insert_error{text, stmt_.sql(), sql::detail::cause_text(e), e.code(), f.row, f.committed};
     } catch (const std::exception& e) {
       throw insert_error{text, stmt_.sql(), e.what(), 0, f.row, f.committed};
     }
@@ -690,13 +678,13 @@ constexpr bool check_prepare() {
 class transaction {
  public:
   explicit transaction(std::shared_ptr<detail::pool> p)
-      : s_{std::make_shared<detail::session>(detail::session{detail::lease{std::move(p)}, true})} {
+      : s_{std::make_shared<detail::session>(detail::session{detail::lease{std::move(p)}, {true}})} {
     detail::run_plain(s_->conn(), "BEGIN IMMEDIATE");
   }
   transaction(transaction&&) noexcept = default;
   transaction& operator=(transaction&&) = delete;
   ~transaction() {
-    if (s_ && s_->usable) s_->abort("rolled back");
+    if (s_) s_->abort("rolled back");
   }
 
   /// Runs one statement to its end inside the transaction: the rows it changed.
@@ -740,7 +728,7 @@ class transaction {
   /// Rolls back now.
   void rollback() { end("ROLLBACK", "rolled back"); }
   /// True until committed, rolled back or failed.
-  [[nodiscard]] bool active() const noexcept { return s_ && s_->usable; }
+  [[nodiscard]] bool active() const noexcept { return s_ && s_->state.usable; }
 
  private:
   detail::session& live(const std::string& sql) {
@@ -749,8 +737,8 @@ class transaction {
   }
   void end(const char* statement, const char* ended) {
     live(statement).guarded(statement, [&] { detail::run_plain(s_->conn(), statement); });
-    s_->usable = false;
-    s_->ended = ended;
+    s_->state.usable = false;
+    s_->state.ended = ended;
     s_.reset();  // the connection goes back once no prepared statement holds it
   }
 
@@ -822,18 +810,7 @@ class database {
                     "coflow::sqlite::transaction&");
       return coflow::detail::ill_formed{};
     } else {
-      using R = std::invoke_result_t<F&, coflow::sqlite::transaction&>;
-      return sql::detail::run_on_worker<R>(sched, [p = pool_, fn = std::move(f)]() mutable -> R {
-        coflow::sqlite::transaction tx{std::move(p)};
-        if constexpr (std::is_void_v<R>) {
-          fn(tx);
-          if (tx.active()) tx.commit();
-        } else {
-          R r = fn(tx);
-          if (tx.active()) tx.commit();
-          return r;
-        }
-      });
+      return sql::detail::run_interaction<coflow::sqlite::transaction>(sched, pool_, std::move(f));
     }
   }
 
@@ -844,7 +821,7 @@ class database {
     if constexpr (!detail::check_prepare<std::remove_cvref_t<Sql>, P...>())
       return coflow::detail::ill_formed{};
     else
-      return prepared<P...>{std::make_shared<detail::session>(detail::session{detail::lease{pool_}, false}),
+      return prepared<P...>{std::make_shared<detail::session>(detail::session{detail::lease{pool_}, {false}}),
                             std::string(std::forward<Sql>(sql))};
   }
 

@@ -18,6 +18,7 @@
 
 #include "coflow/detail/stop_token.hpp"
 #include "coflow/sql/detail/values.hpp"
+#include "coflow/sql/row.hpp"
 #include "coflow/threads/spsc_ring.hpp"
 
 namespace coflow::sql {
@@ -49,6 +50,12 @@ struct insert_failure {
   std::int64_t committed = 0;
   std::string values;  // the failing row's values, as `describe_row` shows them
 };
+
+/// What caused an insert failure: the database's message, or coflow's own (a value the driver
+/// refused before sending it).
+inline std::string cause_text(const sql::error& e) {
+  return e.db_message().empty() ? e.what() : e.db_message();
+}
 
 /// The text of an insert failure, before the database's own message.
 inline std::string insert_failure_text(const insert_failure& f, std::int64_t batch_first,

@@ -3,6 +3,7 @@
 // result a deferred on a scheduler (Twisted adbapi's runInteraction).
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string_view>
 #include <type_traits>
@@ -62,6 +63,24 @@ deferred<R> run_on_worker(scheduler& sched, F work) {
   auto factory = [w = std::move(work)]() mutable { return call_once<R, F>{std::move(w)}; };
   return sched.spawn(coflow::threaded(std::move(factory), threaded_options{.capacity = 2, .batch = 1}),
                      only_value_sink<R>{});
+}
+
+/// `f(tx)` in a transaction `Tx` on a worker thread: committed when `f` returns (unless it
+/// committed or rolled back itself), rolled back when it throws (by `Tx`'s destructor).
+template <class Tx, class Pool, class F>
+auto run_interaction(scheduler& sched, std::shared_ptr<Pool> pool, F f) {
+  using R = std::invoke_result_t<F&, Tx&>;
+  return run_on_worker<R>(sched, [p = std::move(pool), fn = std::move(f)]() mutable -> R {
+    Tx tx{std::move(p)};
+    if constexpr (std::is_void_v<R>) {
+      fn(tx);
+      if (tx.active()) tx.commit();
+    } else {
+      R r = fn(tx);
+      if (tx.active()) tx.commit();
+      return r;
+    }
+  });
 }
 
 }  // namespace coflow::sql::detail
