@@ -583,11 +583,12 @@ class insert_writer {
   statement stmt_;  // after the lease: put back into its connection's cache first
 };
 
-template <class T>
-struct insert_open {
-  std::shared_ptr<pool> db;
-  std::string sql;
-  insert_writer<T> operator()() { return insert_writer<T>{db, sql}; }
+/// What `insert` needs of the driver (see `sql::detail::insert_sink`).
+struct insert_driver {
+  static constexpr std::string_view name = "sqlite::insert";
+  using pool_type = pool;
+  template <class T>
+  using writer = insert_writer<T>;
 };
 
 }  // namespace detail
@@ -874,32 +875,25 @@ auto query(const database& db, std::string sql, P&&... params) {
 
 /// The sink of `insert`: see there.
 template <class Sql>
-struct insert_sink : sink_base<insert_sink<Sql>> {
-  static constexpr std::string_view sink_name = "sqlite::insert";
-  std::shared_ptr<detail::pool> db;
-  std::string sql;
-  insert_options options;
-
+struct insert_sink : sql::detail::insert_sink_base<insert_sink<Sql>, detail::insert_driver, Sql> {
   template <class T>
   auto consumer() const {
     using U = std::remove_cvref_t<T>;
     if constexpr (!sql::detail::writable_row_v<U>) {
       static_assert(coflow::detail::always_false<T>,
-                    "coflow::sqlite::insert: the flow's values cannot be written as rows (a row is "
-                    "one value, a tuple or a Boost.Hana struct of integers of up to 64 bits other "
-                    "than std::uint64_t, floating point, std::string, coflow::sql::blob or "
+                    "coflow::sqlite::insert: the flow's values cannot be written as rows (a row is one "
+                    "value, a tuple or a Boost.Hana struct of integers of up to 64 bits "
+                    "other than std::uint64_t, floating point, std::string, coflow::sql::blob or "
                     "std::optional of those; not std::string_view or const char*, which could "
                     "dangle on the writer's thread)");
       return coflow::detail::ill_formed{};
-    } else if constexpr (sql::detail::known_parameters<Sql>() >= 0 &&
-                         sql::detail::known_parameters<Sql>() != sql::detail::row_arity<U>()) {
+    } else if constexpr (!sql::detail::fits_placeholders_v<Sql, U>) {
       static_assert(coflow::detail::always_false<T>,
-                    "coflow::sqlite::insert: the flow's rows have a different number of values "
-                    "than the statement has placeholders");
+                    "coflow::sqlite::insert: the flow's rows have a different number of values than "
+                    "the statement has placeholders");
       return coflow::detail::ill_formed{};
     } else {
-      return sql::detail::insert_consumer<detail::insert_writer<U>, U, detail::insert_open<U>>{
-          detail::insert_open<U>{db, sql}, options};
+      return this->template make_consumer<U>();
     }
   }
 };
@@ -925,7 +919,7 @@ struct insert_sink : sink_base<insert_sink<Sql>> {
 template <class Sql>
 auto insert(const database& db, Sql&& sql, insert_options options = {}) {
   using S = std::remove_cvref_t<Sql>;
-  return insert_sink<S>{{}, db.pool(), std::string(std::forward<Sql>(sql)), options};
+  return insert_sink<S>{{{}, db.pool(), std::string(std::forward<Sql>(sql)), options}};
 }
 
 }  // namespace coflow::sqlite

@@ -16,7 +16,9 @@
 #include <utility>
 #include <vector>
 
+#include "coflow/detail/diagnostic.hpp"
 #include "coflow/detail/stop_token.hpp"
+#include "coflow/sinks/sink.hpp"
 #include "coflow/sql/detail/values.hpp"
 #include "coflow/sql/row.hpp"
 #include "coflow/threads/spsc_ring.hpp"
@@ -203,6 +205,37 @@ class insert_consumer {
 
  private:
   std::unique_ptr<insert_state<Writer, T, Open>> state_;
+};
+
+/// What an insert's worker calls first: opens the driver's writer on a pooled connection.
+template <class Writer, class Pool>
+struct insert_open {
+  std::shared_ptr<Pool> db;
+  std::string sql;
+  Writer operator()() { return Writer{db, sql}; }
+};
+
+/// Whether rows of type `T` fit a statement `Sql`: any size when its placeholders are not known
+/// at compile time, else as many values as it has placeholders.
+template <class Sql, class T>
+inline constexpr bool fits_placeholders_v =
+    known_parameters<Sql>() < 0 || known_parameters<Sql>() == row_arity<T>();
+
+/// What the sinks of `sqlite::insert` and `postgres::insert` share (`D` is the sink, which
+/// checks the value type in its `consumer<T>()`, and then calls `make_consumer<T>()`).
+/// `Driver` names the stage and gives its pool and writer.
+template <class D, class Driver, class Sql>
+struct insert_sink_base : sink_base<D> {
+  static constexpr std::string_view sink_name = Driver::name;
+  std::shared_ptr<typename Driver::pool_type> db;
+  std::string sql;
+  insert_options options;
+
+  template <class U>
+  auto make_consumer() const {
+    using open = insert_open<typename Driver::template writer<U>, typename Driver::pool_type>;
+    return insert_consumer<typename Driver::template writer<U>, U, open>{open{db, sql}, options};
+  }
 };
 
 }  // namespace coflow::sql::detail
