@@ -839,8 +839,9 @@ using stored_params_t = std::tuple<sql::detail::stored_param_t<std::remove_cvref
 /// A connection held for a transaction or for statements prepared on it: the transaction and
 /// its prepared statements share it, and it goes back to the pool when the last of them ends.
 struct session {
-  session(std::shared_ptr<pool> p, bool in_transaction)
-      : conn{std::move(p), "BEGIN"}, state{in_transaction} {}
+  /// `sql` names the statement a failure to connect is reported for.
+  session(std::shared_ptr<pool> p, bool in_transaction, const std::string& sql = "BEGIN")
+      : conn{std::move(p), sql}, state{in_transaction} {}
   ~session() { conn.close(true); }  // kept for reuse only if idle, outside any transaction
 
   connection conn;
@@ -1235,7 +1236,7 @@ class database {
                   "coflow::postgres::database::execute: a parameter type cannot be bound (use an "
                   "integer of up to 64 bits other than std::uint64_t, a floating-point number, a "
                   "string, coflow::sql::blob, std::optional of those, or std::nullopt)");
-    detail::session s{pool_, false};
+    detail::session s{pool_, false, sql};
     return detail::affected_rows(
         detail::run_cached(s.h(), sql, detail::stored_params_t<P...>{std::forward<P>(params)...}).get());
   }

@@ -66,7 +66,7 @@ inline std::string insert_failure_text(const insert_failure& f, std::int64_t bat
   if (f.row >= 0)
     m += "row " + std::to_string(f.row) + " " + f.values + " failed; ";
   else
-    m += "the commit failed; ";
+    m += "BEGIN or COMMIT failed; ";
   if (batch_rows > 0)
     m += "its transaction (rows " + std::to_string(batch_first) + " to " +
          std::to_string(batch_first + batch_rows - 1) + ") was rolled back; ";
@@ -123,8 +123,8 @@ class insert_state {
   bool write_batch(Writer& w) {
     if (!ring_.wait_for_items()) return false;
     batch_.clear();
-    w.begin();
     try {
+      w.begin();
       if (!fill(w)) {
         w.rollback();
         return false;
