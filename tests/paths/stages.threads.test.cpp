@@ -119,6 +119,78 @@ TEST(Paths, Trap) {
   });
 }
 
+// The adaptors of one upstream written as cores (fewer cases each: they share adapted_stage's
+// paths, which Map, Take and Chunk above already cover at length).
+constexpr std::size_t cases_per_adaptor = 500;
+
+TEST(Paths, Scan) {
+  for_random_cases(case_count(cases_per_adaptor), [](rng& r) {
+    const throws_on f{maybe_bad(r)};
+    check_stage(r, [f](auto src) {
+      return std::move(src) | coflow::scan(1, [f](int acc, int x) {
+               f.check(x);
+               return acc * 2 + x;
+             });
+    });
+  });
+}
+
+TEST(Paths, Enumerate) {
+  for_random_cases(case_count(cases_per_adaptor), [](rng& r) {
+    check_stage(r, [](auto src) { return std::move(src) | coflow::enumerate; });
+  });
+}
+
+TEST(Paths, TakeWhileAndDropWhile) {
+  for_random_cases(case_count(cases_per_adaptor), [](rng& r) {
+    const throws_on f{maybe_bad(r)};
+    const int k = static_cast<int>(uniform(r, 0, 9));
+    auto p = [f, k](int x) {
+      f.check(x);
+      return x != k;
+    };
+    if (chance(r, 0.5))
+      check_stage(r, [p](auto src) { return std::move(src) | coflow::take_while(p); });
+    else
+      check_stage(r, [p](auto src) { return std::move(src) | coflow::drop_while(p); });
+  });
+}
+
+TEST(Paths, Drop) {
+  for_random_cases(case_count(cases_per_adaptor), [](rng& r) {
+    const std::size_t n = uniform(r, 0, 14);
+    check_stage(r, [n](auto src) { return std::move(src) | coflow::drop(n); });
+  });
+}
+
+TEST(Paths, DistinctUntilChanged) {
+  for_random_cases(case_count(cases_per_adaptor), [](rng& r) {
+    const int k = static_cast<int>(uniform(r, 1, 4));
+    check_stage(r, [k](auto src) {
+      return std::move(src) | coflow::distinct_until_changed([k](int x) { return x / k; });
+    });
+  });
+}
+
+TEST(Paths, ChunkBy) {
+  for_random_cases(case_count(cases_per_adaptor), [](rng& r) {
+    const throws_on f{maybe_bad(r)};
+    check_stage(r, [f](auto src) {
+      return std::move(src) | coflow::chunk_by([f](int a, int b) {
+               f.check(b);
+               return a <= b;
+             });
+    });
+  });
+}
+
+TEST(Paths, Sliding) {
+  for_random_cases(case_count(cases_per_adaptor), [](rng& r) {
+    const std::size_t n = uniform(r, 1, 4);
+    check_stage(r, [n](auto src) { return std::move(src) | coflow::sliding(n); });
+  });
+}
+
 /// A generator stage: each value, then its double for even values, with a cooperate every
 /// `every` values.
 template <class S>
