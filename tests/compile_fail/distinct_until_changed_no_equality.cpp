@@ -1,0 +1,15 @@
+// SPDX-License-Identifier: BSL-1.0
+// distinct_until_changed over values that cannot be compared.
+// expect: coflow::distinct_until_changed: the key (the value itself by default) has no operator==
+#include <coflow/coflow.hpp>
+
+#include <string>
+#include <vector>
+
+int main() {
+  struct point {
+    int x, y;
+  };
+  auto s = std::vector{point{1, 2}} | coflow::distinct_until_changed();
+  (void)s;
+}

@@ -1,0 +1,12 @@
+// SPDX-License-Identifier: BSL-1.0
+// drop_while with a predicate of another type.
+// expect: coflow::drop_while: the predicate cannot be called with the upstream value type
+#include <coflow/coflow.hpp>
+
+#include <string>
+#include <vector>
+
+int main() {
+  auto s = std::vector{1} | coflow::drop_while([](const std::string& s) { return s.empty(); });
+  (void)s;
+}

@@ -1,0 +1,12 @@
+// SPDX-License-Identifier: BSL-1.0
+// scan with a function that does not take (accumulator, value).
+// expect: coflow::scan: the function cannot be called with (the accumulator, the upstream value)
+#include <coflow/coflow.hpp>
+
+#include <string>
+#include <vector>
+
+int main() {
+  auto s = std::vector{1} | coflow::scan(0, [](int acc, const std::string& s) { return acc + static_cast<int>(s.size()); });
+  (void)s;
+}

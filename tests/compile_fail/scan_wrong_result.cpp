@@ -1,0 +1,12 @@
+// SPDX-License-Identifier: BSL-1.0
+// scan whose function returns what the accumulator cannot hold.
+// expect: coflow::scan: the function's result cannot be assigned to the accumulator's type
+#include <coflow/coflow.hpp>
+
+#include <string>
+#include <vector>
+
+int main() {
+  auto s = std::vector{1} | coflow::scan(0, [](int, int) { return std::string{"x"}; });
+  (void)s;
+}

@@ -1,0 +1,12 @@
+// SPDX-License-Identifier: BSL-1.0
+// take_while with a predicate that returns no bool.
+// expect: coflow::take_while: the predicate does not return something convertible to bool
+#include <coflow/coflow.hpp>
+
+#include <string>
+#include <vector>
+
+int main() {
+  auto s = std::vector{1} | coflow::take_while([](int) { return std::string{"yes"}; });
+  (void)s;
+}
