@@ -13,9 +13,8 @@ int main() {
            coflow::take_while([](int) { return true; }) | coflow::drop_while([](int x) { return x < 0; }) |
            coflow::drop(1) | coflow::drop(std::integral_constant<int, 1>{}) | coflow::sliding(2) |
            coflow::distinct_until_changed() | coflow::enumerate | coflow::to_vector();
-  auto b = std::vector<std::string>{"a"} | coflow::chunk_by([](const std::string& x, const std::string& y) {
-             return x.size() == y.size();
-           }) |
+  auto b = std::vector<std::string>{"a"} |
+           coflow::chunk_by([](const std::string& x, const std::string& y) { return x.size() == y.size(); }) |
            coflow::chunk_by([](const std::vector<std::string>& v) { return v.size(); }) | coflow::to_vector();
   (void)a;
   (void)b;

@@ -7,6 +7,7 @@
 #include <vector>
 
 int main() {
-  auto s = std::vector{1} | coflow::scan(0, [](int acc, const std::string& s) { return acc + static_cast<int>(s.size()); });
+  auto s = std::vector{1} |
+           coflow::scan(0, [](int acc, const std::string& s) { return acc + static_cast<int>(s.size()); });
   (void)s;
 }
