@@ -191,6 +191,27 @@ TEST(Paths, Sliding) {
   });
 }
 
+TEST(Paths, FlatMap) {
+  for_random_cases(case_count(cases_per_adaptor), [](rng& r) {
+    const throws_on f{maybe_bad(r)};
+    auto inner = random_script<int>(r, small_int, 3);
+    with_source(inner, [&](auto make_inner) {
+      check_stage(r, [f, make_inner](auto src) {
+        return std::move(src) | coflow::flat_map([f, make_inner](int x) {
+                 f.check(x);
+                 return coflow::concat(coflow::just(x), make_inner());
+               });
+      });
+    });
+  });
+}
+
+TEST(Paths, Concat) {
+  for_random_cases(case_count(cases_per_adaptor), [](rng& r) {
+    check_two_branches(r, [](auto a, auto b) { return coflow::concat(std::move(a), std::move(b)); });
+  });
+}
+
 /// A generator stage: each value, then its double for even values, with a cooperate every
 /// `every` values.
 template <class S>

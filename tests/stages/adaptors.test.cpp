@@ -290,3 +290,69 @@ TEST(Adaptors, StaticProperties) {
   static_assert(coflow::buffer_bound_v<decltype(coflow::iota(0) | coflow::drop(2))> == 0);
   SUCCEED();
 }
+
+// ---- concat -------------------------------------------------------------------------------
+
+TEST(Concat, GivesOneBranchAfterAnother) {
+  EXPECT_EQ((coflow::concat(vi{1, 2}, coflow::iota(5, 7), vi{}) | coflow::to_vector()), (vi{1, 2, 5, 6}));
+  EXPECT_EQ((vi{1} | coflow::concat(vi{2}) | coflow::to_vector()), (vi{1, 2}));
+  auto mixed = coflow::concat(vi{1}, std::vector<std::string>{"a"}) | coflow::to_vector();
+  ASSERT_EQ(mixed.size(), 2u);
+  EXPECT_EQ(std::get<std::string>(mixed[1]), "a");
+  static_assert(coflow::drivable<decltype(coflow::concat(vi{1}, coflow::iota(0, 1)))>);
+}
+
+TEST(Concat, AFailureEndsItAndTheNextBranchIsNeverPulled) {
+  int n = 0;
+  auto s = coflow::concat(coflow::scripted<int>({1, cooperate{}, bad(), 2}), coflow::iota(7) | counting(n));
+  EXPECT_EQ(pulled(std::move(s), num), (strings{"1", "~", "!"}));
+  EXPECT_EQ(n, 0);
+  auto t = coflow::concat(coflow::scripted<int>({1}), coflow::scripted<int>({cooperate{}, 2, bad()}));
+  EXPECT_EQ(pulled(std::move(t), num), (strings{"1", "~", "2", "!"}));
+}
+
+TEST(Concat, AConsumerThatStopsInTheFirstBranchLeavesTheSecondUnpulled) {
+  int n = 0;
+  auto first_three = coflow::concat(coflow::iota(0, 2), coflow::iota(10) | counting(n)) | coflow::take(3) |
+                     coflow::to_vector();
+  EXPECT_EQ(first_three, (vi{0, 1, 10}));
+  EXPECT_EQ(n, 1);
+}
+
+// ---- flat_map -----------------------------------------------------------------------------
+
+TEST(FlatMap, GivesTheValuesOfEachInnerStageOrRange) {
+  auto v =
+      coflow::iota(1, 4) | coflow::flat_map([](int n) { return coflow::iota(0, n); }) | coflow::to_vector();
+  EXPECT_EQ(v, (vi{0, 0, 1, 0, 1, 2}));
+  auto w = vi{1, 2} | coflow::flat_map([](int x) { return vi(static_cast<std::size_t>(x), x); }) |
+           coflow::to_vector();
+  EXPECT_EQ(w, (vi{1, 2, 2}));
+  static_assert(coflow::drivable<decltype(coflow::iota(0) |
+                                          coflow::flat_map([](int n) { return coflow::iota(0, n); }))>);
+}
+
+TEST(FlatMap, CooperatesAndFailuresOfTheInnerStagePassThrough) {
+  auto s = coflow::scripted<int>({1, cooperate{}, 2, 3}) | coflow::flat_map([](int x) {
+             if (x == 3) throw std::runtime_error("three");
+             return coflow::scripted<int>({x, cooperate{}, x * 10});
+           });
+  EXPECT_EQ(pulled(std::move(s), num), (strings{"1", "~", "10", "~", "2", "~", "20", "!"}));
+  auto inner_fails = vi{1, 2} | coflow::flat_map([](int x) { return coflow::scripted<int>({x, bad()}); });
+  EXPECT_EQ(pulled(std::move(inner_fails), num), (strings{"1", "!"}));
+}
+
+TEST(FlatMap, AFailureInTheFusedLoopComesAfterTheValuesBeforeIt) {
+  vi seen;
+  auto f = coflow::iota(1, 5) | coflow::flat_map([](int x) {
+             if (x == 3) throw std::domain_error("three");
+             return coflow::iota(0, x);
+           });
+  EXPECT_THROW(std::move(f) | coflow::for_each([&](int x) { seen.push_back(x); }), std::domain_error);
+  EXPECT_EQ(seen, (vi{0, 0, 1}));
+  int n = 0;
+  auto two = coflow::iota(1) | counting(n) | coflow::flat_map([](int x) { return coflow::iota(0, x); }) |
+             coflow::take(2) | coflow::to_vector();
+  EXPECT_EQ(two, (vi{0, 0}));
+  EXPECT_EQ(n, 2);  // an early stop inside the second inner stage pulls no third
+}

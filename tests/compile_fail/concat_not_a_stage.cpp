@@ -1,0 +1,11 @@
+// SPDX-License-Identifier: BSL-1.0
+// concat with a branch that is neither a stage nor a range.
+// expect: coflow::concat: a branch is neither a stage nor a range
+#include <coflow/coflow.hpp>
+
+#include <vector>
+
+int main() {
+  auto s = coflow::concat(std::vector{1}, 42);
+  (void)s;
+}

@@ -1,0 +1,11 @@
+// SPDX-License-Identifier: BSL-1.0
+// flat_map with a function that returns a number.
+// expect: coflow::flat_map: the function returns neither a stage nor a range
+#include <coflow/coflow.hpp>
+
+#include <vector>
+
+int main() {
+  auto s = std::vector{1} | coflow::flat_map([](int x) { return x * 2; });
+  (void)s;
+}
