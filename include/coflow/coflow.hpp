@@ -2,6 +2,7 @@
 // coflow/coflow.hpp - all of coflow but the SQL drivers (coflow/sql/) and Asio (coflow/asio.hpp).
 #pragma once
 
+#include "coflow/core/clock.hpp"
 #include "coflow/core/cooperate.hpp"
 #include "coflow/core/failure.hpp"
 #include "coflow/core/pipe.hpp"
@@ -11,6 +12,7 @@
 
 #include "coflow/sources/callback.hpp"
 #include "coflow/sources/from.hpp"
+#include "coflow/sources/interval.hpp"
 #include "coflow/sources/iota.hpp"
 #include "coflow/sources/just.hpp"
 #include "coflow/sources/scripted.hpp"
@@ -19,6 +21,7 @@
 #include "coflow/stages/chunk_by.hpp"
 #include "coflow/stages/concat.hpp"
 #include "coflow/stages/concurrent.hpp"
+#include "coflow/stages/delay.hpp"
 #include "coflow/stages/distinct_until_changed.hpp"
 #include "coflow/stages/drop.hpp"
 #include "coflow/stages/drop_while.hpp"
@@ -28,10 +31,13 @@
 #include "coflow/stages/line_break.hpp"
 #include "coflow/stages/map.hpp"
 #include "coflow/stages/merge.hpp"
+#include "coflow/stages/retry.hpp"
 #include "coflow/stages/scan.hpp"
 #include "coflow/stages/sliding.hpp"
 #include "coflow/stages/take.hpp"
 #include "coflow/stages/take_while.hpp"
+#include "coflow/stages/throttle.hpp"
+#include "coflow/stages/timeout.hpp"
 #include "coflow/stages/trap.hpp"
 #include "coflow/stages/zip.hpp"
 #include "coflow/stages/zip_longest.hpp"

@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "coflow/core/clock.hpp"
 #include "coflow/core/pipe.hpp"
 #include "coflow/core/stage.hpp"
 #include "coflow/core/waker.hpp"
@@ -179,6 +180,10 @@ class scheduler {
   using clock = std::chrono::steady_clock;
 
   scheduler() : core_{std::make_shared<detail::sched_core>(this)} {}
+  /// A scheduler on virtual time: its timers (`call_later`, `cooperate{d}`) and the stages'
+  /// `coflow::now()` read `vclock`, and `run()` returns when nothing can run until the time
+  /// moves (or an event arrives): `advance(d)` moves it and runs what falls due.
+  explicit scheduler(virtual_clock& vclock) : scheduler() { vclock_ = &vclock; }
   scheduler(const scheduler&) = delete;
   scheduler& operator=(const scheduler&) = delete;
 
@@ -266,7 +271,7 @@ class scheduler {
       enroll(t);
       push_ready(t.get());
     } else {
-      push_timer(clock::now() + d, t, 0);
+      push_timer(now() + d, t, 0);
     }
     return timer_handle{t};
   }
@@ -302,6 +307,20 @@ class scheduler {
       stop_ = interrupt_ = true;
     else
       core_->post_call([this] { stop_ = interrupt_ = true; });
+  }
+
+  /// On virtual time only: moves the clock forward by `d`, stopping at each timer that falls
+  /// due on the way to run what it starts until idle, so every timer fires at its own instant.
+  void advance(cooperate::duration d) {
+    assert(vclock_ && "coflow::scheduler::advance: the scheduler was not made with a virtual_clock");
+    const auto until = vclock_->now() + d;
+    run();
+    while (!timers_.empty() && timers_.front().when <= until) {
+      vclock_->advance(timers_.front().when - vclock_->now());
+      run();
+    }
+    vclock_->advance(until - vclock_->now());
+    run();
   }
 
   /// Flows spawned and not finished (running, queued, sleeping or parked).
@@ -453,7 +472,7 @@ class scheduler {
 
   void poll_inbox_and_timers() {
     if (core_->attention.load(std::memory_order_acquire)) drain_inbox();
-    if (!timers_.empty()) fire_timers(clock::now());
+    if (!timers_.empty()) fire_timers(now());
   }
 
   void drain_inbox() {
@@ -480,12 +499,13 @@ class scheduler {
   // next deadline or a post from another thread. False when no work is left at all.
   bool wait_for_work() {
     for (;;) {
-      if (!timers_.empty()) fire_timers(clock::now());
+      if (!timers_.empty()) fire_timers(now());
       if (core_->attention.load(std::memory_order_acquire)) drain_inbox();
       if (queued_ > 0 || stop_) return true;
       std::unique_lock lock{core_->m};
       if (!core_->calls.empty() || !core_->woken.empty()) continue;
       if (live_flows_ == 0 && live_timers_ == 0) return false;
+      if (vclock_) return false;  // idle on virtual time: the test moves the clock (advance)
       core_->sleeping = true;
       if (live_timers_ > 0 && !timers_.empty())
         core_->cv.wait_until(lock, timers_.front().when);
@@ -500,6 +520,7 @@ class scheduler {
   // `poll_interval` turns, between batches of turns that need no countdown of their own.
   void loop() {
     detail::running_scope scope{core_.get()};
+    detail::clock_scope virtual_time{vclock_};
     current_ = nullptr;  // in case a callback threw out of the previous run
     std::size_t pos = pos_, end = end_;
     try {
@@ -567,11 +588,13 @@ class scheduler {
         });
   }
 
+  [[nodiscard]] clock::time_point now() const noexcept { return vclock_ ? vclock_->now() : clock::now(); }
+
   void sleep_on_timer(detail::sched_task& t, cooperate::duration d) {
     t.timer_armed = true;
     ++t.gen;
     ++live_timers_;
-    push_timer(clock::now() + d, t.shared_from_this(), t.gen);
+    push_timer(now() + d, t.shared_from_this(), t.gen);
   }
 
   std::shared_ptr<detail::sched_core> core_;
@@ -585,7 +608,8 @@ class scheduler {
   std::size_t live_flows_ = 0;                                 // unfinished ones
   detail::sched_task* current_ = nullptr;                      // the task whose turn it is
   bool stop_ = false;
-  bool interrupt_ = false;  // `stop_` or `cancel_requested` was set: a turn takes the slow path
+  bool interrupt_ = false;           // `stop_` or `cancel_requested` was set: a turn takes the slow path
+  virtual_clock* vclock_ = nullptr;  // virtual time, when made with a clock
 };
 
 inline void detail::sched_task::wake() noexcept {

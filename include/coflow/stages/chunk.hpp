@@ -11,11 +11,13 @@
 #include <utility>
 #include <vector>
 
+#include "coflow/core/cooperate.hpp"
 #include "coflow/core/pipe.hpp"
 #include "coflow/core/stage.hpp"
 #include "coflow/detail/diagnostic.hpp"
 #include "coflow/sources/from.hpp"
 #include "coflow/stages/adaptor.hpp"
+#include "coflow/stages/chunk_within.hpp"
 
 namespace coflow {
 
@@ -81,6 +83,10 @@ struct chunk_fn {
   static constexpr auto apply(S&& up, std::integral_constant<std::size_t, N>) {
     return chunk_stage<std::remove_cvref_t<S>, N>{std::forward<S>(up), N};
   }
+  template <class S>
+  static constexpr auto apply(S&& up, std::size_t n, cooperate::duration within) {
+    return chunk_within_stage<std::remove_cvref_t<S>>{std::forward<S>(up), n, within};
+  }
 
   /// `chunk(n)` throws std::invalid_argument when `n` is 0; a size known at compile time
   /// (`std::integral_constant`) is checked at compile time and gives a static `buffer_bound`.
@@ -101,9 +107,24 @@ struct chunk_fn {
       return make_closure<chunk_fn>(static_cast<std::size_t>(n));
     }
   }
+
+  /// `chunk(n, within)`: a chunk when it holds `n` values or `within` after its first value,
+  /// whichever comes first (see chunk_within_stage). Throws std::invalid_argument when `n` is
+  /// less than 1.
+  template <class N>
+  constexpr auto operator()(N n, cooperate::duration within) const {
+    if constexpr (!std::integral<N>) {
+      static_assert(detail::always_false<N>, "coflow::chunk: the chunk size must be an integer");
+      return detail::ill_formed{};
+    } else {
+      if (std::cmp_less(n, 1)) detail::checked_chunk_size(0);
+      return make_closure<chunk_fn>(static_cast<std::size_t>(n), within);
+    }
+  }
 };
 
-/// `src | coflow::chunk(n)`: vectors of `n` values (the last may be shorter).
+/// `src | coflow::chunk(n)`: vectors of `n` values (the last may be shorter);
+/// `chunk(n, within)`: of up to `n` values, or what came within `within`.
 ///
 ///     auto v = coflow::iota(0, 5) | coflow::chunk(2) | coflow::to_vector();  // {0,1} {2,3} {4}
 inline constexpr chunk_fn chunk{};

@@ -81,7 +81,8 @@ class concat_stage : public stage_base<Ss...> {
   void drive_from(G& g, bool& more) {
     if (at_ <= I) {
       at_ = I;
-      boost::hana::at_c<I>(branches_).drive([&](auto&& v) { return more = g(as_value<I>(std::forward<decltype(v)>(v))); });
+      boost::hana::at_c<I>(branches_).drive(
+          [&](auto&& v) { return more = g(as_value<I>(std::forward<decltype(v)>(v))); });
       if (!more) return;
       at_ = I + 1;
     }

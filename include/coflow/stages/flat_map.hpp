@@ -99,10 +99,12 @@ struct flat_map_fn {
     using U = std::remove_cvref_t<S>;
     using F = std::remove_cvref_t<G>;
     if constexpr (!std::is_invocable_v<F&, value_t<U>>) {
-      static_assert(detail::always_false<F>, "coflow::flat_map: the function cannot be called with the upstream value type");
+      static_assert(detail::always_false<F>,
+                    "coflow::flat_map: the function cannot be called with the upstream value type");
       return detail::ill_formed{};
     } else if constexpr (!detail::stage_like<std::invoke_result_t<F&, value_t<U>>>) {
-      static_assert(detail::always_false<F>, "coflow::flat_map: the function returns neither a stage nor a range");
+      static_assert(detail::always_false<F>,
+                    "coflow::flat_map: the function returns neither a stage nor a range");
       return detail::ill_formed{};
     } else {
       return flat_map_stage<U, F>{std::forward<S>(up), std::forward<G>(g)};
@@ -117,7 +119,8 @@ struct flat_map_fn {
 
 /// `src | coflow::flat_map(f)`: the values of `f(v)` for each value `v`, in order.
 ///
-///     auto v = coflow::iota(1, 4) | coflow::flat_map([](int n) { return coflow::iota(0, n); });  // 0 0 1 0 1 2
+///     auto v = coflow::iota(1, 4) | coflow::flat_map([](int n) { return coflow::iota(0, n); });  // 0 0 1 0
+///     1 2
 inline constexpr flat_map_fn flat_map{};
 
 }  // namespace coflow

@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: BSL-1.0
+// coflow/stages/throttle.hpp - at most one value per period.
+#pragma once
+
+#include <string_view>
+#include <type_traits>
+#include <utility>
+
+#include "coflow/core/clock.hpp"
+#include "coflow/core/cooperate.hpp"
+#include "coflow/core/pipe.hpp"
+#include "coflow/core/stage.hpp"
+#include "coflow/sources/from.hpp"
+
+namespace coflow {
+
+/// The stage `upstream | throttle(period)`: the upstream's values, at most one per `period`
+/// (by `coflow::now()`): after a value, the upstream is not pulled until `period` has passed,
+/// and the stage cooperates until then. Nothing is dropped: a fast producer is slowed
+/// (backpressure), as a rate limiter in front of a service does.
+template <stage S>
+class throttle_stage : public stage_base<S> {
+ public:
+  using value_type = value_t<S>;
+  static constexpr bool can_cooperate = true;
+  static constexpr std::string_view stage_name = "throttle";
+
+  throttle_stage(S up, cooperate::duration period) : up_{std::move(up)}, period_{period} {}
+
+  step<value_type> next() {
+    if (started_ && now() < next_) return detail::until(next_);
+    step<value_type> s = up_.next();
+    if (s.has_value()) {
+      started_ = true;
+      next_ = now() + period_;
+    }
+    return s;
+  }
+
+ private:
+  S up_;
+  cooperate::duration period_;
+  std::chrono::steady_clock::time_point next_{};
+  bool started_ = false;
+};
+
+struct throttle_fn {
+  template <class S>
+  static constexpr auto apply(S&& up, cooperate::duration period) {
+    return throttle_stage<std::remove_cvref_t<S>>{std::forward<S>(up), period};
+  }
+  constexpr auto operator()(cooperate::duration period) const { return make_closure<throttle_fn>(period); }
+};
+
+/// `src | coflow::throttle(100ms)`: at most ten values a second.
+inline constexpr throttle_fn throttle{};
+
+}  // namespace coflow
