@@ -28,7 +28,7 @@ struct on_virtual_time {
 
   /// A callback source fed `values[i]` at `at[i]`, then finished (or failed) at `end`.
   coflow::callback_stage<int> feed(std::vector<std::pair<std::chrono::nanoseconds, int>> values,
-                                    std::chrono::nanoseconds end, bool fail = false) {
+                                   std::chrono::nanoseconds end, bool fail = false) {
     auto [in, out] = coflow::make_callback<int>();
     for (auto [at, v] : values) sched.call_later(at, [in, v]() mutable { in.push(v); });
     sched.call_later(end, [in, fail]() mutable {

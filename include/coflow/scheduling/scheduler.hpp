@@ -11,6 +11,8 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <random>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -323,6 +325,18 @@ class scheduler {
     run();
   }
 
+  /// A replayable schedule: from now on, the order of the ready flows in each round and the
+  /// turns at which wake-ups and calls from other threads are taken in are drawn from `seed`.
+  /// A test runs a scenario under many seeds to expose ordering bugs; a failure names its
+  /// seed, and the same seed replays the same schedule (for the same events from threads).
+  void replay_seed(std::uint64_t seed) {
+    replay_ = std::make_unique<replay_state>(replay_state{seed, std::mt19937_64{seed}});
+  }
+  /// The seed of a replayable schedule, if it is one.
+  [[nodiscard]] std::optional<std::uint64_t> seed() const noexcept {
+    return replay_ ? std::optional<std::uint64_t>{replay_->seed} : std::nullopt;
+  }
+
   /// Flows spawned and not finished (running, queued, sleeping or parked).
   [[nodiscard]] std::size_t flows() const noexcept { return live_flows_; }
 
@@ -435,6 +449,8 @@ class scheduler {
     pos_ = 0;
     end_ = queued_;
     queued_ = 0;
+    if (replay_) [[unlikely]]
+      std::shuffle(round_.get(), round_.get() + end_, replay_->rng);
     if (next_cap_ < registry_.size()) {
       const std::size_t cap = queue_slots();
       next_.reset(new detail::sched_task*[cap]);
@@ -524,7 +540,7 @@ class scheduler {
     current_ = nullptr;  // in case a callback threw out of the previous run
     std::size_t pos = pos_, end = end_;
     try {
-      std::size_t countdown = poll_interval;
+      std::size_t countdown = turns_to_poll();
       while (!stop_) {
         current_ = nullptr;  // between turns: a cancel finishes its task at once
         if (pos == end) [[unlikely]] {
@@ -536,7 +552,7 @@ class scheduler {
           continue;
         }
         if (countdown == 0) [[unlikely]] {
-          countdown = poll_interval;
+          countdown = turns_to_poll();
           poll_inbox_and_timers();
           continue;
         }
@@ -588,6 +604,14 @@ class scheduler {
         });
   }
 
+  // Turns until the inbox and the timers are looked at again: drawn from the seed in a
+  // replayable schedule, so that wake-ups from other threads are seen at varied turns.
+  std::size_t turns_to_poll() {
+    if (!replay_) [[likely]]
+      return poll_interval;
+    return std::uniform_int_distribution<std::size_t>{1, poll_interval}(replay_->rng);
+  }
+
   [[nodiscard]] clock::time_point now() const noexcept { return vclock_ ? vclock_->now() : clock::now(); }
 
   void sleep_on_timer(detail::sched_task& t, cooperate::duration d) {
@@ -610,6 +634,11 @@ class scheduler {
   bool stop_ = false;
   bool interrupt_ = false;           // `stop_` or `cancel_requested` was set: a turn takes the slow path
   virtual_clock* vclock_ = nullptr;  // virtual time, when made with a clock
+  struct replay_state {
+    std::uint64_t seed;
+    std::mt19937_64 rng;
+  };
+  std::unique_ptr<replay_state> replay_;  // a replayable schedule, when seeded
 };
 
 inline void detail::sched_task::wake() noexcept {

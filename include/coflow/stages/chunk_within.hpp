@@ -27,7 +27,8 @@ class chunk_within_stage : public stage_base<S> {
   static constexpr std::string_view stage_name = "chunk";
   static constexpr std::size_t buffer_bound = unbounded;  // n is known at run time
 
-  chunk_within_stage(S up, std::size_t n, cooperate::duration within) : up_{std::move(up)}, n_{n}, within_{within} {}
+  chunk_within_stage(S up, std::size_t n, cooperate::duration within)
+      : up_{std::move(up)}, n_{n}, within_{within} {}
 
   step<value_type> next() {
     if (after_) return *std::exchange(after_, std::nullopt);
@@ -53,7 +54,9 @@ class chunk_within_stage : public stage_base<S> {
   }
 
   /// How many values this stage and its upstreams hold at most.
-  [[nodiscard]] std::size_t max_buffered() const noexcept { return detail::add_bounds(buffer_bound_v<S>, n_); }
+  [[nodiscard]] std::size_t max_buffered() const noexcept {
+    return detail::add_bounds(buffer_bound_v<S>, n_);
+  }
 
  private:
   step<value_type> flush() { return std::exchange(buf_, value_type{}); }

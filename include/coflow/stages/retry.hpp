@@ -10,8 +10,8 @@
 #include <utility>
 
 #include "coflow/core/clock.hpp"
-#include "coflow/core/failure.hpp"
 #include "coflow/core/cooperate.hpp"
+#include "coflow/core/failure.hpp"
 #include "coflow/core/stage.hpp"
 #include "coflow/detail/diagnostic.hpp"
 #include "coflow/sources/from.hpp"
@@ -27,8 +27,9 @@ struct exponential_backoff {
   cooperate::duration operator()(std::size_t attempt) const {
     double d = static_cast<double>(initial.count());
     for (std::size_t i = 1; i < attempt && d < static_cast<double>(max.count()); ++i) d *= factor;
-    return d < static_cast<double>(max.count()) ? cooperate::duration{static_cast<cooperate::duration::rep>(d)}
-                                                : max;
+    return d < static_cast<double>(max.count())
+               ? cooperate::duration{static_cast<cooperate::duration::rep>(d)}
+               : max;
   }
 };
 
@@ -95,17 +96,20 @@ class retry_stage : public stage_base<detail::as_stage_t<std::invoke_result_t<Ma
 template <class B, class Make>
 auto retry(std::size_t n, B backoff, Make make) {
   if constexpr (!std::is_invocable_v<Make&>) {
-    static_assert(detail::always_false<Make>, "coflow::retry: the factory cannot be called without arguments");
+    static_assert(detail::always_false<Make>,
+                  "coflow::retry: the factory cannot be called without arguments");
     return detail::ill_formed{};
   } else if constexpr (!detail::stage_like<std::invoke_result_t<Make&>>) {
-    static_assert(detail::always_false<Make>, "coflow::retry: the factory returns neither a stage nor a range");
+    static_assert(detail::always_false<Make>,
+                  "coflow::retry: the factory returns neither a stage nor a range");
     return detail::ill_formed{};
   } else if constexpr (std::is_convertible_v<B, cooperate::duration>) {
     auto same = [d = cooperate::duration{backoff}](std::size_t) { return d; };
     return retry_stage<Make, decltype(same)>{n, same, std::move(make)};
   } else if constexpr (!std::is_invocable_r_v<cooperate::duration, B&, std::size_t>) {
-    static_assert(detail::always_false<B>,
-                  "coflow::retry: the backoff is neither a duration nor a function of the retry number giving one");
+    static_assert(
+        detail::always_false<B>,
+        "coflow::retry: the backoff is neither a duration nor a function of the retry number giving one");
     return detail::ill_formed{};
   } else {
     return retry_stage<Make, B>{n, std::move(backoff), std::move(make)};
