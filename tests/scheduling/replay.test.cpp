@@ -45,7 +45,8 @@ std::vector<int> scenario(std::uint64_t seed, Combine combine, Tag tag) {
 testing::AssertionResult each_branch_in_order(const std::vector<int>& got) {
   std::vector<int> a, b;
   for (int x : got) (x < 100 ? a : b).push_back(x);
-  if (a == std::vector<int>{0, 1, 2, 3} && b == std::vector<int>{100, 101, 102}) return testing::AssertionSuccess();
+  if (a == std::vector<int>{0, 1, 2, 3} && b == std::vector<int>{100, 101, 102})
+    return testing::AssertionSuccess();
   std::string text;
   for (int x : got) text += std::to_string(x) + " ";
   return testing::AssertionFailure() << "values out of order or lost: " << text;
@@ -78,7 +79,8 @@ TEST(Replay, ConcurrentKeepsEachBranchInOrderUnderEverySeed) {
 }
 
 TEST(Replay, ASeedReplaysItsSchedule) {
-  for (std::uint64_t seed : {3u, 17u, 912u}) EXPECT_EQ(scenario(seed, merge_two, same), scenario(seed, merge_two, same));
+  for (std::uint64_t seed : {3u, 17u, 912u})
+    EXPECT_EQ(scenario(seed, merge_two, same), scenario(seed, merge_two, same));
   coflow::scheduler s;
   EXPECT_FALSE(s.seed().has_value());
   s.replay_seed(42);

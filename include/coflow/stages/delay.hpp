@@ -11,6 +11,7 @@
 #include "coflow/core/cooperate.hpp"
 #include "coflow/core/pipe.hpp"
 #include "coflow/core/stage.hpp"
+#include "coflow/detail/diagnostic.hpp"
 #include "coflow/sources/from.hpp"
 
 namespace coflow {
@@ -51,7 +52,18 @@ struct delay_fn {
   static constexpr auto apply(S&& up, cooperate::duration d) {
     return delay_stage<std::remove_cvref_t<S>>{std::forward<S>(up), d};
   }
-  constexpr auto operator()(cooperate::duration d) const { return make_closure<delay_fn>(d); }
+  template <class D>
+  constexpr auto operator()(D d) const {
+    if constexpr (!std::is_convertible_v<D, cooperate::duration>) {
+      static_assert(detail::always_false<D>,
+                    "coflow::delay: the time must be a std::chrono::duration of at most nanosecond precision "
+                    "(write 5s, "
+                    "not 5)");
+      return detail::ill_formed{};
+    } else {
+      return make_closure<delay_fn>(cooperate::duration{d});
+    }
+  }
 };
 
 /// `src | coflow::delay(d)`: every value `d` later.

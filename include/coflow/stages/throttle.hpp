@@ -10,6 +10,7 @@
 #include "coflow/core/cooperate.hpp"
 #include "coflow/core/pipe.hpp"
 #include "coflow/core/stage.hpp"
+#include "coflow/detail/diagnostic.hpp"
 #include "coflow/sources/from.hpp"
 
 namespace coflow {
@@ -49,7 +50,18 @@ struct throttle_fn {
   static constexpr auto apply(S&& up, cooperate::duration period) {
     return throttle_stage<std::remove_cvref_t<S>>{std::forward<S>(up), period};
   }
-  constexpr auto operator()(cooperate::duration period) const { return make_closure<throttle_fn>(period); }
+  template <class D>
+  constexpr auto operator()(D period) const {
+    if constexpr (!std::is_convertible_v<D, cooperate::duration>) {
+      static_assert(detail::always_false<D>,
+                    "coflow::throttle: the time must be a std::chrono::duration of at most nanosecond "
+                    "precision (write 5s, "
+                    "not 5)");
+      return detail::ill_formed{};
+    } else {
+      return make_closure<throttle_fn>(cooperate::duration{period});
+    }
+  }
 };
 
 /// `src | coflow::throttle(100ms)`: at most ten values a second.

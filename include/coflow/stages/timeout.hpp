@@ -13,6 +13,7 @@
 #include "coflow/core/failure.hpp"
 #include "coflow/core/pipe.hpp"
 #include "coflow/core/stage.hpp"
+#include "coflow/detail/diagnostic.hpp"
 #include "coflow/sources/from.hpp"
 
 namespace coflow {
@@ -68,7 +69,18 @@ struct timeout_fn {
   static constexpr auto apply(S&& up, cooperate::duration d) {
     return timeout_stage<std::remove_cvref_t<S>>{std::forward<S>(up), d};
   }
-  constexpr auto operator()(cooperate::duration d) const { return make_closure<timeout_fn>(d); }
+  template <class D>
+  constexpr auto operator()(D d) const {
+    if constexpr (!std::is_convertible_v<D, cooperate::duration>) {
+      static_assert(detail::always_false<D>,
+                    "coflow::timeout: the time must be a std::chrono::duration of at most nanosecond "
+                    "precision (write 5s, "
+                    "not 5)");
+      return detail::ill_formed{};
+    } else {
+      return make_closure<timeout_fn>(cooperate::duration{d});
+    }
+  }
 };
 
 /// `src | coflow::timeout(d)`: fails with `timeout_error` when `src` is silent for `d`.
