@@ -36,6 +36,7 @@
 #include "coflow/stages/sliding.hpp"
 #include "coflow/stages/take.hpp"
 #include "coflow/stages/take_while.hpp"
+#include "coflow/stages/tee.hpp"
 #include "coflow/stages/throttle.hpp"
 #include "coflow/stages/timeout.hpp"
 #include "coflow/stages/trap.hpp"

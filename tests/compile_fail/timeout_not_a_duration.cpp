@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSL-1.0
 // timeout with a bare number instead of a duration.
-// expect: coflow::timeout: the time must be a std::chrono::duration of at most nanosecond precision (write 5s, not 5)
+// expect: coflow::timeout: the time must be a std::chrono::duration of at most nanosecond precision (write
+// 5s, not 5)
 #include <coflow/coflow.hpp>
 
 #include <vector>

@@ -1,10 +1,15 @@
 // SPDX-License-Identifier: BSL-1.0
-// Replayable schedules: merge and concurrent run under 1,000 seeds each, every schedule
-// keeping each branch's values in order and losing none; a seed replays its schedule.
+// Replayable schedules: merge, concurrent and tee run under 1,000 seeds each, every schedule
+// keeping each branch's values in order and losing none; a seed replays its schedule. And
+// tee's own behaviour.
 #include <coflow/coflow.hpp>
 
 #include <gtest/gtest.h>
 
+#include <stdexcept>
+#include <type_traits>
+
+#include <algorithm>
 #include <cstdint>
 #include <set>
 #include <string>
@@ -85,4 +90,85 @@ TEST(Replay, ASeedReplaysItsSchedule) {
   EXPECT_FALSE(s.seed().has_value());
   s.replay_seed(42);
   EXPECT_EQ(s.seed(), 42u);
+}
+
+// ---- tee ----------------------------------------------------------------------------------
+
+namespace {
+
+/// A callback-fed source teed to two consumer flows, one stopping after `stop_b` values, on a
+/// scheduler replaying `seed`.
+std::pair<std::vector<int>, std::vector<int>> teed(std::uint64_t seed, std::size_t stop_b) {
+  coflow::scheduler s;
+  s.replay_seed(seed);
+  auto [feed, events] = coflow::make_callback<int>();
+  auto [a, b] = coflow::tee<2, 2>(std::move(events));
+  auto got_a = s.spawn(std::move(a));
+  auto got_b = s.spawn(std::move(b) | coflow::take(stop_b));
+  s.spawn(produce(std::move(feed), 0, 6));
+  s.run();
+  return {got_a.value(), got_b.value()};
+}
+
+}  // namespace
+
+TEST(Replay, TeeGivesEveryBranchEveryValueUnderEverySeed) {
+  const std::vector<int> all{0, 1, 2, 3, 4, 5};
+  for (std::uint64_t seed = 0; seed < seeds; ++seed) {
+    auto [a, b] = teed(seed, seed % 2 ? 2 : 100);  // b stops early under odd seeds
+    ASSERT_EQ(a, all) << "seed " << seed;
+    const std::vector<int> want_b = seed % 2 ? std::vector<int>{0, 1} : all;
+    ASSERT_EQ(b, want_b) << "seed " << seed;
+  }
+}
+
+TEST(Tee, TheFastBranchWaitsForTheSlowOneWithinTheCapacity) {
+  coflow::scheduler s;
+  auto [a, b] = coflow::tee<2, 3>(coflow::iota(0, 50));
+  std::vector<int> lead;  // how far one branch is ahead of the other when it takes a value
+  int taken_b = 0, taken_a = 0;
+  auto da = s.spawn(std::move(a) | coflow::map([&](int x) {
+                      lead.push_back(++taken_a - taken_b);
+                      return x;
+                    }));
+  auto db = s.spawn(std::move(b) | coflow::map([&](int x) {
+                      lead.push_back(++taken_b - taken_a);
+                      return x;
+                    }));
+  s.run();
+  EXPECT_EQ(da.value().size(), 50u);
+  EXPECT_EQ(db.value().size(), 50u);
+  EXPECT_EQ(*std::max_element(lead.begin(), lead.end()), 3);  // the capacity, reached
+  using branch = std::remove_cvref_t<decltype(a)>;
+  static_assert(coflow::flow_traits<branch>::buffer_bound == 3);
+  static_assert(coflow::flow_traits<branch>::can_cooperate);
+}
+
+TEST(Tee, AFailureReachesEveryBranchAfterTheValues) {
+  coflow::scheduler s;
+  auto [a, b] = coflow::tee<2>(
+      coflow::scripted<int>({1, cooperate{}, 2, coflow::failure::make(std::runtime_error("x"))}));
+  std::vector<int> seen_a, seen_b;
+  auto da = s.spawn(std::move(a), coflow::for_each([&](int x) { seen_a.push_back(x); }));
+  auto db = s.spawn(std::move(b), coflow::for_each([&](int x) { seen_b.push_back(x); }));
+  s.run();
+  EXPECT_EQ(seen_a, (std::vector<int>{1, 2}));
+  EXPECT_EQ(seen_b, (std::vector<int>{1, 2}));
+  EXPECT_TRUE(da.failed());
+  EXPECT_TRUE(db.failed());
+}
+
+TEST(Tee, ACancelledBranchDoesNotHoldTheOthersBack) {
+  int taken_b = 0;
+  coflow::scheduler s;
+  auto [a, b] = coflow::tee<2, 1>(coflow::iota(0, 10));
+  auto da = s.spawn(std::move(a));
+  auto db = s.spawn(std::move(b) | coflow::map([&](int x) {
+                      ++taken_b;
+                      return x;
+                    }));
+  db.cancel();  // before it ever runs
+  s.run();
+  EXPECT_EQ(da.value().size(), 10u);
+  EXPECT_EQ(taken_b, 0);
 }
