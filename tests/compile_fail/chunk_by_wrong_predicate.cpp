@@ -2,7 +2,7 @@
 // chunk_by with a function of neither one nor two upstream values.
 // expect: coflow::chunk_by: the predicate cannot be called with two upstream values (nor the key function
 // with one)
-#include <coflow/coflow.hpp>
+#include <coflow/stages/chunk_by.hpp>
 
 #include <string>
 #include <vector>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSL-1.0
 // concat with a branch that is neither a stage nor a range.
 // expect: coflow::concat: a branch is neither a stage nor a range
-#include <coflow/coflow.hpp>
+#include <coflow/stages/concat.hpp>
 
 #include <vector>
 

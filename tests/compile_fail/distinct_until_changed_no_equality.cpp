@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSL-1.0
 // distinct_until_changed over values that cannot be compared.
 // expect: coflow::distinct_until_changed: the key (the value itself by default) has no operator==
-#include <coflow/coflow.hpp>
+#include <coflow/stages/distinct_until_changed.hpp>
 
 #include <string>
 #include <vector>

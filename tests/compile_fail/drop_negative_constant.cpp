@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: BSL-1.0
 // drop with a negative count known at compile time.
 // expect: coflow::drop: the count must not be negative
-#include <coflow/coflow.hpp>
+#include <coflow/stages/drop.hpp>
 
 #include <string>
+#include <type_traits>
 #include <vector>
 
 int main() {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSL-1.0
 // drop with a count that is not an integer.
 // expect: coflow::drop: the count must be an integer
-#include <coflow/coflow.hpp>
+#include <coflow/stages/drop.hpp>
 
 #include <string>
 #include <vector>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSL-1.0
 // drop_while with a predicate of another type.
 // expect: coflow::drop_while: the predicate cannot be called with the upstream value type
-#include <coflow/coflow.hpp>
+#include <coflow/stages/drop_while.hpp>
 
 #include <string>
 #include <vector>

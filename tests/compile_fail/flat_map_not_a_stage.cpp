@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSL-1.0
 // flat_map with a function that returns a number.
 // expect: coflow::flat_map: the function returns neither a stage nor a range
-#include <coflow/coflow.hpp>
+#include <coflow/stages/flat_map.hpp>
 
 #include <vector>
 

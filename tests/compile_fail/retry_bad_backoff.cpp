@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSL-1.0
 // retry with a backoff that is neither a duration nor a function giving one.
 // expect: coflow::retry: the backoff is neither a duration nor a function of the retry number giving one
-#include <coflow/coflow.hpp>
+#include <coflow/stages/retry.hpp>
 
 #include <string>
 #include <vector>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSL-1.0
 // scan with a function that does not take (accumulator, value).
 // expect: coflow::scan: the function cannot be called with (the accumulator, the upstream value)
-#include <coflow/coflow.hpp>
+#include <coflow/stages/scan.hpp>
 
 #include <string>
 #include <vector>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSL-1.0
 // scan whose function returns what the accumulator cannot hold.
 // expect: coflow::scan: the function's result cannot be assigned to the accumulator's type
-#include <coflow/coflow.hpp>
+#include <coflow/stages/scan.hpp>
 
 #include <string>
 #include <vector>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSL-1.0
 // sliding with a window size that is not an integer.
 // expect: coflow::sliding: the window size must be an integer
-#include <coflow/coflow.hpp>
+#include <coflow/stages/sliding.hpp>
 
 #include <string>
 #include <vector>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSL-1.0
 // take_while with a predicate that returns no bool.
 // expect: coflow::take_while: the predicate does not return something convertible to bool
-#include <coflow/coflow.hpp>
+#include <coflow/stages/take_while.hpp>
 
 #include <string>
 #include <vector>

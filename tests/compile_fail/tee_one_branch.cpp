@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSL-1.0
 // tee with a single branch.
 // expect: coflow::tee: it needs at least 2 branches and a capacity of at least 1
-#include <coflow/coflow.hpp>
+#include <coflow/stages/tee.hpp>
 
 #include <vector>
 

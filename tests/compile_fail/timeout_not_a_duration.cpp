@@ -2,7 +2,7 @@
 // timeout with a bare number instead of a duration.
 // expect: coflow::timeout: the time must be a std::chrono::duration of at most nanosecond precision (write
 // 5s, not 5)
-#include <coflow/coflow.hpp>
+#include <coflow/stages/timeout.hpp>
 
 #include <vector>
 

@@ -28,12 +28,12 @@ template <stage S, std::size_t N, std::size_t Capacity>
 struct tee_state {
   using T = stored_value_t<S>;
   S up;
-  std::deque<T> buffered;        // values [first, first + size)
-  std::size_t first = 0;         // the number of the oldest buffered value
+  std::deque<T> buffered;           // values [first, first + size)
+  std::size_t first = 0;            // the number of the oldest buffered value
   std::array<std::size_t, N> at{};  // the number of each branch's next value
   std::array<bool, N> live{};
-  std::optional<step<T>> last;   // the upstream's end or failure, once seen
-  std::vector<waker> waiting;    // branches parked until a value is taken or arrives
+  std::optional<step<T>> last;  // the upstream's end or failure, once seen
+  std::vector<waker> waiting;   // branches parked until a value is taken or arrives
 
   explicit tee_state(S s) : up{std::move(s)} { live.fill(true); }
 
@@ -130,10 +130,12 @@ auto tee(X&& src) {
     static_assert(detail::always_false<X>, "coflow::tee: the upstream is neither a stage nor a range");
     return detail::ill_formed{};
   } else if constexpr (N < 2 || Capacity < 1) {
-    static_assert(detail::always_false<X>, "coflow::tee: it needs at least 2 branches and a capacity of at least 1");
+    static_assert(detail::always_false<X>,
+                  "coflow::tee: it needs at least 2 branches and a capacity of at least 1");
     return detail::ill_formed{};
   } else if constexpr (!std::is_copy_constructible_v<stored_value_t<detail::as_stage_t<X>>>) {
-    static_assert(detail::always_false<X>, "coflow::tee: each branch gets a copy, and the value type cannot be copied");
+    static_assert(detail::always_false<X>,
+                  "coflow::tee: each branch gets a copy, and the value type cannot be copied");
     return detail::ill_formed{};
   } else {
     using S = detail::as_stage_t<X>;
