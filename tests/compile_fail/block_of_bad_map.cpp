@@ -8,7 +8,8 @@
 
 int main() {
 #if COFLOW_MISUSE
-  for (auto v : coflow::block(std::vector{1, 2} | coflow::map([](std::string s) { return s.size(); }))) (void)v;
+  for (auto v : coflow::block(std::vector{1, 2} | coflow::map([](std::string s) { return s.size(); })))
+    (void)v;
 #else
   for (auto v : coflow::block(std::vector{1, 2} | coflow::map([](int i) { return i * 2; }))) (void)v;
 #endif

@@ -9,7 +9,8 @@
 int main() {
   coflow::sqlite::database db{"file:cf?mode=memory&cache=shared"};
 #if COFLOW_MISUSE
-  for (auto row : coflow::block(coflow::sqlite::query<int>(db, "SELECT ?", std::vector<int>{1, 2}))) (void)row;
+  for (auto row : coflow::block(coflow::sqlite::query<int>(db, "SELECT ?", std::vector<int>{1, 2})))
+    (void)row;
 #else
   for (auto row : coflow::block(coflow::sqlite::query<int>(db, "SELECT ?", 1))) (void)row;
 #endif

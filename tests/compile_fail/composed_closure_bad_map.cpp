@@ -9,7 +9,8 @@
 
 int main() {
 #if COFLOW_MISUSE
-  auto steps = coflow::map([](std::string s) { return s.size(); }) | coflow::filter([](auto) { return true; });
+  auto steps =
+      coflow::map([](std::string s) { return s.size(); }) | coflow::filter([](auto) { return true; });
   auto v = std::vector{1, 2} | steps | coflow::to_vector();
 #else
   auto steps = coflow::map([](int i) { return i * 2; }) | coflow::filter([](auto) { return true; });

@@ -8,9 +8,11 @@
 
 int main() {
 #if COFLOW_MISUSE
-  auto c = coflow::concurrent(std::vector{1, 2} | coflow::map([](std::string s) { return s.size(); }), std::vector{3, 4});
+  auto c = coflow::concurrent(std::vector{1, 2} | coflow::map([](std::string s) { return s.size(); }),
+                              std::vector{3, 4});
 #else
-  auto c = coflow::concurrent(std::vector{1, 2} | coflow::map([](int i) { return i * 2; }), std::vector{3, 4});
+  auto c =
+      coflow::concurrent(std::vector{1, 2} | coflow::map([](int i) { return i * 2; }), std::vector{3, 4});
 #endif
   (void)c;
 }

@@ -8,7 +8,8 @@
 
 int main() {
 #if COFLOW_MISUSE
-  std::vector<std::size_t> out = std::vector{1, 2} | coflow::map([](std::string s) { return s.size(); }) | coflow::to_vector();
+  std::vector<std::size_t> out =
+      std::vector{1, 2} | coflow::map([](std::string s) { return s.size(); }) | coflow::to_vector();
 #else
   std::vector<int> out = std::vector{1, 2} | coflow::map([](int i) { return i * 2; }) | coflow::to_vector();
 #endif

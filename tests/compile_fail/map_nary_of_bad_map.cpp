@@ -9,9 +9,11 @@
 
 int main() {
 #if COFLOW_MISUSE
-  auto m = coflow::map(std::plus<>{}, std::vector{1, 2} | coflow::map([](std::string s) { return s.size(); }), std::vector{3, 4});
+  auto m = coflow::map(std::plus<>{}, std::vector{1, 2} | coflow::map([](std::string s) { return s.size(); }),
+                       std::vector{3, 4});
 #else
-  auto m = coflow::map(std::plus<>{}, std::vector{1, 2} | coflow::map([](int i) { return i * 2; }), std::vector{3, 4});
+  auto m = coflow::map(std::plus<>{}, std::vector{1, 2} | coflow::map([](int i) { return i * 2; }),
+                       std::vector{3, 4});
 #endif
   (void)m;
 }

@@ -9,7 +9,8 @@
 int main() {
   coflow::scheduler sched;
 #if COFLOW_MISUSE
-  auto d = sched.spawn(std::vector{1, 2} | coflow::map([](std::string s) { return s.size(); }), coflow::to_vector());
+  auto d = sched.spawn(std::vector{1, 2} | coflow::map([](std::string s) { return s.size(); }),
+                       coflow::to_vector());
 #else
   auto d = sched.spawn(std::vector{1, 2} | coflow::map([](int i) { return i * 2; }), coflow::to_vector());
 #endif

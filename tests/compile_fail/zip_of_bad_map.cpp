@@ -8,7 +8,8 @@
 
 int main() {
 #if COFLOW_MISUSE
-  auto z = coflow::zip(std::vector{1, 2} | coflow::map([](std::string s) { return s.size(); }), std::vector{3, 4});
+  auto z =
+      coflow::zip(std::vector{1, 2} | coflow::map([](std::string s) { return s.size(); }), std::vector{3, 4});
 #else
   auto z = coflow::zip(std::vector{1, 2} | coflow::map([](int i) { return i * 2; }), std::vector{3, 4});
 #endif

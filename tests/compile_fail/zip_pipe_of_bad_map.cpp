@@ -8,7 +8,8 @@
 
 int main() {
 #if COFLOW_MISUSE
-  auto z = std::vector{3, 4} | coflow::zip(std::vector{1, 2} | coflow::map([](std::string s) { return s.size(); }));
+  auto z = std::vector{3, 4} |
+           coflow::zip(std::vector{1, 2} | coflow::map([](std::string s) { return s.size(); }));
 #else
   auto z = std::vector{3, 4} | coflow::zip(std::vector{1, 2} | coflow::map([](int i) { return i * 2; }));
 #endif
