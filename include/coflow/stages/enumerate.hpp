@@ -33,20 +33,16 @@ struct enumerate_core {
 template <stage S>
 using enumerate_stage = adapted_stage<S, detail::enumerate_core<S>>;
 
-struct enumerate_fn : closure_base<enumerate_fn> {
+struct enumerate_fn {
   template <class S>
   static constexpr auto apply(S&& up) {
     return enumerate_stage<std::remove_cvref_t<S>>{std::forward<S>(up)};
-  }
-  template <class S>
-  constexpr auto operator()(S&& s) const {
-    return apply(detail::as_stage(std::forward<S>(s)));
   }
 };
 
 /// `src | coflow::enumerate`: each value with its index.
 ///
 ///     for (auto [i, name] : coflow::block(coflow::from(names) | coflow::enumerate)) ...
-inline constexpr enumerate_fn enumerate{};
+inline constexpr closure<enumerate_fn> enumerate{std::in_place};
 
 }  // namespace coflow
