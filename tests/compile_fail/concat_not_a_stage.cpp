@@ -6,6 +6,10 @@
 #include <vector>
 
 int main() {
+#if COFLOW_MISUSE
   auto s = coflow::concat(std::vector{1}, 42);
+#else
+  auto s = coflow::concat(std::vector{1}, std::vector{42});
+#endif
   (void)s;
 }

@@ -3,11 +3,14 @@
 // expect: coflow::drop: the count must not be negative
 #include <coflow/stages/drop.hpp>
 
-#include <string>
 #include <type_traits>
 #include <vector>
 
 int main() {
+#if COFLOW_MISUSE
   auto s = std::vector{1} | coflow::drop(std::integral_constant<int, -1>{});
+#else
+  auto s = std::vector{1} | coflow::drop(std::integral_constant<int, 1>{});
+#endif
   (void)s;
 }

@@ -3,10 +3,13 @@
 // expect: coflow::drop: the count must be an integer
 #include <coflow/stages/drop.hpp>
 
-#include <string>
 #include <vector>
 
 int main() {
+#if COFLOW_MISUSE
   auto s = std::vector{1} | coflow::drop(1.5);
+#else
+  auto s = std::vector{1} | coflow::drop(1);
+#endif
   (void)s;
 }

@@ -7,6 +7,10 @@
 #include <vector>
 
 int main() {
+#if COFLOW_MISUSE
   auto s = std::vector{1} | coflow::drop_while([](const std::string& s) { return s.empty(); });
+#else
+  auto s = std::vector{1} | coflow::drop_while([](int i) { return i == 0; });
+#endif
   (void)s;
 }

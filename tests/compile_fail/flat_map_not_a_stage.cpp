@@ -6,6 +6,10 @@
 #include <vector>
 
 int main() {
+#if COFLOW_MISUSE
   auto s = std::vector{1} | coflow::flat_map([](int x) { return x * 2; });
+#else
+  auto s = std::vector{1} | coflow::flat_map([](int x) { return std::vector{x, x * 2}; });
+#endif
   (void)s;
 }

@@ -7,7 +7,11 @@
 #include <vector>
 
 int main() {
+#if COFLOW_MISUSE
   auto s = std::vector{1} |
            coflow::scan(0, [](int acc, const std::string& s) { return acc + static_cast<int>(s.size()); });
+#else
+  auto s = std::vector{1} | coflow::scan(0, [](int acc, int i) { return acc + i; });
+#endif
   (void)s;
 }

@@ -7,6 +7,10 @@
 #include <vector>
 
 int main() {
+#if COFLOW_MISUSE
   auto s = std::vector{1} | coflow::scan(0, [](int, int) { return std::string{"x"}; });
+#else
+  auto s = std::vector{1} | coflow::scan(std::string{}, [](std::string, int) { return std::string{"x"}; });
+#endif
   (void)s;
 }

@@ -7,6 +7,10 @@
 #include <vector>
 
 int main() {
+#if COFLOW_MISUSE
   auto s = std::vector{1} | coflow::take_while([](int) { return std::string{"yes"}; });
+#else
+  auto s = std::vector{1} | coflow::take_while([](int i) { return i > 0; });
+#endif
   (void)s;
 }

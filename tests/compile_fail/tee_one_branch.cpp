@@ -6,6 +6,10 @@
 #include <vector>
 
 int main() {
+#if COFLOW_MISUSE
   auto s = coflow::tee<1>(std::vector{1});
+#else
+  auto s = coflow::tee<2>(std::vector{1});
+#endif
   (void)s;
 }
