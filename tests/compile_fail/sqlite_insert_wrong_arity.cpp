@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: BSL-1.0
-// expect: coflow::sqlite::insert: the flow's rows have a different number of values than the statement has
-// placeholders
-#include <coflow/coflow.hpp>
+// Two values per row into a sqlite insert with one placeholder.
+// expect: coflow::sqlite::insert: the flow's rows have a different number of values than the statement
+#include <coflow/sources/iota.hpp>
 #include <coflow/sql/sqlite.hpp>
+#include <coflow/stages/map.hpp>
 
 #include <cstdint>
 #include <string>
@@ -12,10 +13,13 @@ using namespace coflow::sql::literals;
 
 int main() {
   coflow::sqlite::database db{"file:cf?mode=memory&cache=shared"};
-  // Two values per row, one placeholder.
   auto rows = coflow::iota(0, 3) | coflow::map([](int i) {
                 return std::tuple{std::int64_t{i}, std::string{"x"}};
               });
+#if COFLOW_MISUSE
   auto n = std::move(rows) | coflow::sqlite::insert(db, "INSERT INTO t(id) VALUES (?)"_sql);
+#else
+  auto n = std::move(rows) | coflow::sqlite::insert(db, "INSERT INTO t(id, name) VALUES (?, ?)"_sql);
+#endif
   (void)n;
 }

@@ -1149,28 +1149,37 @@ class transaction {
 
   /// Runs one statement to its end inside the transaction: the rows it changed.
   template <class... P>
-  std::int64_t execute(std::string sql, P&&... params) {
-    static_assert(detail::bindable_params_v<std::remove_cvref_t<P>...>,
-                  "coflow::postgres::transaction::execute: a parameter type cannot be bound (use an "
-                  "integer of up to 64 bits other than std::uint64_t, a floating-point number, a "
-                  "string, coflow::sql::blob, std::optional of those, or std::nullopt)");
-    return live(sql).guarded(sql, [&] {
-      return detail::affected_rows(
-          detail::run_cached(s_->h(), sql, detail::stored_params_t<P...>{std::forward<P>(params)...}).get());
-    });
+  auto execute(std::string sql, P&&... params) {
+    if constexpr (!detail::bindable_params_v<std::remove_cvref_t<P>...>) {
+      static_assert(coflow::detail::always_false<P...>,
+                    "coflow::postgres::transaction::execute: a parameter type cannot be bound (use an "
+                    "integer of up to 64 bits other than std::uint64_t, a floating-point number, a "
+                    "string, coflow::sql::blob, std::optional of those, or std::nullopt)");
+      return coflow::detail::ill_formed{};
+    } else {
+      return live(sql).guarded(sql, [&] {
+        return detail::affected_rows(
+            detail::run_cached(s_->h(), sql, detail::stored_params_t<P...>{std::forward<P>(params)...})
+                .get());
+      });
+    }
   }
 
   /// Runs a query inside the transaction and gives all its rows, typed as in `query<Cols...>`.
   template <class... Cols, class... P>
-  std::vector<sql::row_t<Cols...>> query(std::string sql, P&&... params) {
-    static_assert(
-        (sql::detail::readable_column_v<Cols> && ...) && detail::bindable_params_v<std::remove_cvref_t<P>...>,
-        "coflow::postgres::transaction::query: a declared column type cannot be read or a "
-        "parameter type cannot be bound (see coflow::postgres::query)");
-    return live(sql).guarded(sql, [&] {
-      auto r = detail::run_cached(s_->h(), sql, detail::stored_params_t<P...>{std::forward<P>(params)...});
-      return detail::result_rows<Cols...>(r.get(), sql);
-    });
+  auto query(std::string sql, P&&... params) {
+    if constexpr (!((sql::detail::readable_column_v<Cols> && ...) &&
+                    detail::bindable_params_v<std::remove_cvref_t<P>...>)) {
+      static_assert(coflow::detail::always_false<Cols..., P...>,
+                    "coflow::postgres::transaction::query: a declared column type cannot be read or a "
+                    "parameter type cannot be bound (see coflow::postgres::query)");
+      return coflow::detail::ill_formed{};
+    } else {
+      return live(sql).guarded(sql, [&] {
+        auto r = detail::run_cached(s_->h(), sql, detail::stored_params_t<P...>{std::forward<P>(params)...});
+        return detail::result_rows<Cols...>(r.get(), sql);
+      });
+    }
   }
 
   /// A statement prepared inside the transaction (see `prepared`).
@@ -1231,28 +1240,36 @@ class database {
   /// Runs one statement to its end on the calling thread (it blocks) on a pooled connection,
   /// through its statement cache, and gives the number of rows it inserted, updated or deleted.
   template <class... P>
-  std::int64_t execute(std::string sql, P&&... params) const {
-    static_assert(detail::bindable_params_v<std::remove_cvref_t<P>...>,
-                  "coflow::postgres::database::execute: a parameter type cannot be bound (use an "
-                  "integer of up to 64 bits other than std::uint64_t, a floating-point number, a "
-                  "string, coflow::sql::blob, std::optional of those, or std::nullopt)");
-    detail::session s{pool_, false, sql};
-    return detail::affected_rows(
-        detail::run_cached(s.h(), sql, detail::stored_params_t<P...>{std::forward<P>(params)...}).get());
+  auto execute(std::string sql, P&&... params) const {
+    if constexpr (!detail::bindable_params_v<std::remove_cvref_t<P>...>) {
+      static_assert(coflow::detail::always_false<P...>,
+                    "coflow::postgres::database::execute: a parameter type cannot be bound (use an "
+                    "integer of up to 64 bits other than std::uint64_t, a floating-point number, a "
+                    "string, coflow::sql::blob, std::optional of those, or std::nullopt)");
+      return coflow::detail::ill_formed{};
+    } else {
+      detail::session s{pool_, false, sql};
+      return detail::affected_rows(
+          detail::run_cached(s.h(), sql, detail::stored_params_t<P...>{std::forward<P>(params)...}).get());
+    }
   }
 
   /// `execute` on a worker thread: the deferred fires on `sched`'s thread with the count (or
   /// the error), and the scheduler's thread never blocks on the server.
   template <class... P>
-  deferred<std::int64_t> execute_async(scheduler& sched, std::string sql, P&&... params) const {
-    static_assert(detail::bindable_params_v<std::remove_cvref_t<P>...>,
-                  "coflow::postgres::database::execute_async: a parameter type cannot be bound (see "
-                  "coflow::postgres::database::execute)");
-    return sql::detail::run_on_worker<std::int64_t>(
-        sched, [db = *this, text = std::move(sql),
-                args = detail::stored_params_t<P...>{std::forward<P>(params)...}]() mutable {
-          return std::apply([&](auto&... a) { return db.execute(std::move(text), a...); }, args);
-        });
+  auto execute_async(scheduler& sched, std::string sql, P&&... params) const {
+    if constexpr (!detail::bindable_params_v<std::remove_cvref_t<P>...>) {
+      static_assert(coflow::detail::always_false<P...>,
+                    "coflow::postgres::database::execute_async: a parameter type cannot be bound (see "
+                    "coflow::postgres::database::execute)");
+      return coflow::detail::ill_formed{};
+    } else {
+      return sql::detail::run_on_worker<std::int64_t>(
+          sched, [db = *this, text = std::move(sql),
+                  args = detail::stored_params_t<P...>{std::forward<P>(params)...}]() mutable {
+            return std::apply([&](auto&... a) { return db.execute(std::move(text), a...); }, args);
+          });
+    }
   }
 
   /// A transaction on one connection of the pool (see `coflow::postgres::transaction`).
@@ -1351,7 +1368,7 @@ auto query(std::string conninfo, std::string sql, P&&... params) {
 template <class Sql>
 struct insert_sink : sql::detail::insert_sink_base<insert_sink<Sql>, detail::insert_driver, Sql> {
   template <class T>
-  auto consumer() const {
+  static constexpr bool accepts() noexcept {
     using U = std::remove_cvref_t<T>;
     if constexpr (!sql::detail::writable_row_v<U>) {
       static_assert(coflow::detail::always_false<T>,
@@ -1360,15 +1377,20 @@ struct insert_sink : sql::detail::insert_sink_base<insert_sink<Sql>, detail::ins
                     "other than std::uint64_t, floating point, std::string, coflow::sql::blob or "
                     "std::optional of those; not std::string_view or const char*, which could "
                     "dangle on the writer's thread)");
-      return coflow::detail::ill_formed{};
+      return false;
     } else if constexpr (!sql::detail::fits_placeholders_v<Sql, U>) {
       static_assert(coflow::detail::always_false<T>,
                     "coflow::postgres::insert: the flow's rows have a different number of values than "
                     "the statement has placeholders");
-      return coflow::detail::ill_formed{};
+      return false;
     } else {
-      return this->template make_consumer<U>();
+      return true;
     }
+  }
+
+  template <class T>
+  auto consumer() const {
+    return this->template make_consumer<std::remove_cvref_t<T>>();
   }
 };
 

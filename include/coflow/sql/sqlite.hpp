@@ -690,29 +690,37 @@ class transaction {
 
   /// Runs one statement to its end inside the transaction: the rows it changed.
   template <class... P>
-  std::int64_t execute(std::string sql, const P&... params) {
-    static_assert(detail::bindable_params_v<P...>,
-                  "coflow::sqlite::transaction::execute: a parameter type cannot be bound (use an "
-                  "integer of up to 64 bits other than std::uint64_t, a floating-point number, a "
-                  "string, coflow::sql::blob, std::optional of those, or std::nullopt)");
-    return live(sql).guarded(sql, [&] {
-      detail::statement st{s_->conn(), std::move(sql)};
-      st.bind_in_place(params...);
-      return st.run();
-    });
+  auto execute(std::string sql, const P&... params) {
+    if constexpr (!detail::bindable_params_v<P...>) {
+      static_assert(coflow::detail::always_false<P...>,
+                    "coflow::sqlite::transaction::execute: a parameter type cannot be bound (use an "
+                    "integer of up to 64 bits other than std::uint64_t, a floating-point number, a "
+                    "string, coflow::sql::blob, std::optional of those, or std::nullopt)");
+      return coflow::detail::ill_formed{};
+    } else {
+      return live(sql).guarded(sql, [&] {
+        detail::statement st{s_->conn(), std::move(sql)};
+        st.bind_in_place(params...);
+        return st.run();
+      });
+    }
   }
 
   /// Runs a query inside the transaction and gives all its rows, typed as in `query<Cols...>`.
   template <class... Cols, class... P>
-  std::vector<sql::row_t<Cols...>> query(std::string sql, const P&... params) {
-    static_assert((sql::detail::readable_column_v<Cols> && ...) && detail::bindable_params_v<P...>,
-                  "coflow::sqlite::transaction::query: a declared column type cannot be read or a "
-                  "parameter type cannot be bound (see coflow::sqlite::query)");
-    return live(sql).guarded(sql, [&] {
-      detail::statement st{s_->conn(), std::move(sql)};
-      st.bind_in_place(params...);
-      return detail::collect_rows<Cols...>(st);
-    });
+  auto query(std::string sql, const P&... params) {
+    if constexpr (!((sql::detail::readable_column_v<Cols> && ...) && detail::bindable_params_v<P...>)) {
+      static_assert(coflow::detail::always_false<Cols..., P...>,
+                    "coflow::sqlite::transaction::query: a declared column type cannot be read or a "
+                    "parameter type cannot be bound (see coflow::sqlite::query)");
+      return coflow::detail::ill_formed{};
+    } else {
+      return live(sql).guarded(sql, [&] {
+        detail::statement st{s_->conn(), std::move(sql)};
+        st.bind_in_place(params...);
+        return detail::collect_rows<Cols...>(st);
+      });
+    }
   }
 
   /// A statement prepared inside the transaction (see `prepared`).
@@ -766,30 +774,38 @@ class database {
   /// parameters, never formatted into the text. Each call may run on another connection of the
   /// pool: for several statements in one transaction, use `begin()`.
   template <class... P>
-  std::int64_t execute(std::string sql, const P&... params) const {
-    static_assert(detail::bindable_params_v<P...>,
-                  "coflow::sqlite::database::execute: a parameter type cannot be bound (use an "
-                  "integer of up to 64 bits other than std::uint64_t, a floating-point number, a "
-                  "string, coflow::sql::blob, std::optional of those, or std::nullopt)");
-    detail::statement s{pool_, std::move(sql)};
-    s.bind_in_place(params...);
-    return s.run();
+  auto execute(std::string sql, const P&... params) const {
+    if constexpr (!detail::bindable_params_v<P...>) {
+      static_assert(coflow::detail::always_false<P...>,
+                    "coflow::sqlite::database::execute: a parameter type cannot be bound (use an "
+                    "integer of up to 64 bits other than std::uint64_t, a floating-point number, a "
+                    "string, coflow::sql::blob, std::optional of those, or std::nullopt)");
+      return coflow::detail::ill_formed{};
+    } else {
+      detail::statement s{pool_, std::move(sql)};
+      s.bind_in_place(params...);
+      return s.run();
+    }
   }
 
   /// `execute` on a worker thread: the deferred fires on `sched`'s thread with the count (or
   /// the error), and the scheduler's thread never blocks on the database.
   template <class... P>
-  deferred<std::int64_t> execute_async(scheduler& sched, std::string sql, P&&... params) const {
-    static_assert(detail::bindable_params_v<std::remove_cvref_t<P>...>,
-                  "coflow::sqlite::database::execute_async: a parameter type cannot be bound (see "
-                  "coflow::sqlite::database::execute)");
-    using stored = std::tuple<sql::detail::stored_param_t<std::remove_cvref_t<P>>...>;
-    return sql::detail::run_on_worker<std::int64_t>(
-        sched, [p = pool_, text = std::move(sql), args = stored{std::forward<P>(params)...}]() mutable {
-          detail::statement s{std::move(p), std::move(text)};
-          s.bind(args);
-          return s.run();
-        });
+  auto execute_async(scheduler& sched, std::string sql, P&&... params) const {
+    if constexpr (!detail::bindable_params_v<std::remove_cvref_t<P>...>) {
+      static_assert(coflow::detail::always_false<P...>,
+                    "coflow::sqlite::database::execute_async: a parameter type cannot be bound (see "
+                    "coflow::sqlite::database::execute)");
+      return coflow::detail::ill_formed{};
+    } else {
+      using stored = std::tuple<sql::detail::stored_param_t<std::remove_cvref_t<P>>...>;
+      return sql::detail::run_on_worker<std::int64_t>(
+          sched, [p = pool_, text = std::move(sql), args = stored{std::forward<P>(params)...}]() mutable {
+            detail::statement s{std::move(p), std::move(text)};
+            s.bind(args);
+            return s.run();
+          });
+    }
   }
 
   /// A transaction on one connection of the pool (see `coflow::sqlite::transaction`).
@@ -877,7 +893,7 @@ auto query(const database& db, std::string sql, P&&... params) {
 template <class Sql>
 struct insert_sink : sql::detail::insert_sink_base<insert_sink<Sql>, detail::insert_driver, Sql> {
   template <class T>
-  auto consumer() const {
+  static constexpr bool accepts() noexcept {
     using U = std::remove_cvref_t<T>;
     if constexpr (!sql::detail::writable_row_v<U>) {
       static_assert(coflow::detail::always_false<T>,
@@ -886,15 +902,20 @@ struct insert_sink : sql::detail::insert_sink_base<insert_sink<Sql>, detail::ins
                     "other than std::uint64_t, floating point, std::string, coflow::sql::blob or "
                     "std::optional of those; not std::string_view or const char*, which could "
                     "dangle on the writer's thread)");
-      return coflow::detail::ill_formed{};
+      return false;
     } else if constexpr (!sql::detail::fits_placeholders_v<Sql, U>) {
       static_assert(coflow::detail::always_false<T>,
                     "coflow::sqlite::insert: the flow's rows have a different number of values than "
                     "the statement has placeholders");
-      return coflow::detail::ill_formed{};
+      return false;
     } else {
-      return this->template make_consumer<U>();
+      return true;
     }
+  }
+
+  template <class T>
+  auto consumer() const {
+    return this->template make_consumer<std::remove_cvref_t<T>>();
   }
 };
 

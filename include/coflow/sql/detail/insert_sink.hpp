@@ -222,7 +222,8 @@ inline constexpr bool fits_placeholders_v =
     known_parameters<Sql>() < 0 || known_parameters<Sql>() == row_arity<T>();
 
 /// What the sinks of `sqlite::insert` and `postgres::insert` share (`D` is the sink, which
-/// checks the value type in its `consumer<T>()`, and then calls `make_consumer<T>()`).
+/// checks the value type in its static `accepts<T>()`, and calls `make_consumer<T>()` in its
+/// `consumer<T>()`).
 /// `Driver` names the stage and gives its pool and writer.
 template <class D, class Driver, class Sql>
 struct insert_sink_base : sink_base<D> {

@@ -1,0 +1,15 @@
+// SPDX-License-Identifier: BSL-1.0
+// A std::vector bound as a postgres execute parameter: each $1 takes one value.
+// expect: coflow::postgres::database::execute: a parameter type cannot be bound
+#include <coflow/sql/postgres.hpp>
+
+#include <vector>
+
+int main() {
+  coflow::postgres::database db{"host=127.0.0.1"};
+#if COFLOW_MISUSE
+  db.execute("DELETE FROM t WHERE id = $1", std::vector<int>{1, 2});
+#else
+  db.execute("DELETE FROM t WHERE id = $1", 1);
+#endif
+}
