@@ -35,9 +35,9 @@ row parse(const std::string& line) {
   const auto a = line.find(','), b = line.rfind(',');
   if (a == std::string::npos || a == b) throw std::invalid_argument("not id,name,price: " + line);
   std::int64_t id = 0;
-  double price = 0;
   std::from_chars(line.data(), line.data() + a, id);
-  std::from_chars(line.data() + b + 1, line.data() + line.size(), price);
+  // std::stod, not std::from_chars: libc++ 16 has no floating-point from_chars.
+  const double price = std::stod(line.substr(b + 1));
   return {id, line.substr(a + 1, b - a - 1), price};
 }
 
