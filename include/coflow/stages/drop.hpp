@@ -12,6 +12,7 @@
 
 #include "coflow/core/pipe.hpp"
 #include "coflow/core/stage.hpp"
+#include "coflow/detail/count.hpp"
 #include "coflow/detail/diagnostic.hpp"
 #include "coflow/sources/from.hpp"
 #include "coflow/stages/adaptor.hpp"
@@ -32,13 +33,6 @@ struct drop_core {
   }
 };
 
-template <class N>
-std::size_t checked_drop_count(N n) {
-  if (std::cmp_less(n, 0))
-    throw std::invalid_argument("coflow::drop: the count must not be negative (it is " + std::to_string(n) +
-                                ")");
-  return static_cast<std::size_t>(n);
-}
 }  // namespace detail
 
 /// The stage `upstream | drop(n)`: every value but the first `n` (nothing when there are
@@ -67,7 +61,7 @@ struct drop_fn {
       static_assert(detail::always_false<N>, "coflow::drop: the count must be an integer");
       return detail::ill_formed{};
     } else {
-      return make_closure<drop_fn>(detail::checked_drop_count(n));
+      return make_closure<drop_fn>(detail::checked_count("drop", n));
     }
   }
 };

@@ -12,6 +12,7 @@
 
 #include "coflow/core/pipe.hpp"
 #include "coflow/core/stage.hpp"
+#include "coflow/detail/count.hpp"
 #include "coflow/detail/diagnostic.hpp"
 #include "coflow/sources/from.hpp"
 #include "coflow/stages/adaptor.hpp"
@@ -39,16 +40,6 @@ struct take_core {
 template <stage S>
 using take_stage = adapted_stage<S, detail::take_core<S>>;
 
-namespace detail {
-template <class N>
-std::size_t checked_take_count(N n) {
-  if (std::cmp_less(n, 0))
-    throw std::invalid_argument("coflow::take: the count must not be negative (it is " + std::to_string(n) +
-                                ")");
-  return static_cast<std::size_t>(n);
-}
-}  // namespace detail
-
 struct take_fn {
   template <class S>
   static constexpr auto apply(S&& up, std::size_t n) {
@@ -70,7 +61,7 @@ struct take_fn {
       static_assert(detail::always_false<N>, "coflow::take: the count must be an integer");
       return detail::ill_formed{};
     } else {
-      return make_closure<take_fn>(detail::checked_take_count(n));
+      return make_closure<take_fn>(detail::checked_count("take", n));
     }
   }
 };

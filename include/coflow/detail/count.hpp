@@ -1,0 +1,22 @@
+// SPDX-License-Identifier: BSL-1.0
+// coflow/detail/count.hpp - a run-time count checked once for every stage that takes one.
+#pragma once
+
+#include <cstddef>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace coflow::detail {
+
+/// `n` as a size; a negative `n` is std::invalid_argument naming the stage.
+template <class N>
+std::size_t checked_count(std::string_view stage, N n) {
+  if (std::cmp_less(n, 0))
+    throw std::invalid_argument("coflow::" + std::string(stage) + ": the count must not be negative (it is " +
+                                std::to_string(n) + ")");
+  return static_cast<std::size_t>(n);
+}
+
+}  // namespace coflow::detail
