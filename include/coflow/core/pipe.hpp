@@ -45,6 +45,7 @@ class closure {
     requires std::is_same_v<std::remove_cvref_t<R>, closure> && (!detail::any_ill_formed<L>)
   friend constexpr auto operator|(L&& lhs, R&& rhs) {
     constexpr bool copied = !std::is_rvalue_reference_v<R&&>;
+    using bound = std::conditional_t<copied, const std::tuple<Args...>&, std::tuple<Args...>&&>;
     if constexpr (copied && !std::is_copy_constructible_v<closure>) {
       static_assert(detail::always_false<Fn, Args...>,
                     "coflow: an adaptor holding a move-only value (see Args) is used as an lvalue on "
@@ -63,11 +64,9 @@ class closure {
     } else if constexpr (std::is_same_v<Fn, detail::compose_fn>) {
       // `src | (a | b)` applies a then b here, not in compose_fn::apply, which keeps a check
       // failing in `a` or `b` within the budget of lines of one diagnostic.
-      using bound = std::conditional_t<copied, const std::tuple<Args...>&, std::tuple<Args...>&&>;
       return (detail::as_stage(std::forward<L>(lhs)) | std::get<0>(static_cast<bound>(rhs.args_))) |
              std::get<1>(static_cast<bound>(rhs.args_));
     } else {
-      using bound = std::conditional_t<copied, const std::tuple<Args...>&, std::tuple<Args...>&&>;
       return std::apply(
           [&](std::conditional_t<copied, const Args&, Args&&>... a) {
             return Fn::apply(detail::as_stage(std::forward<L>(lhs)), static_cast<decltype(a)>(a)...);
