@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: BSL-1.0
 """Compiles every ```cpp block of README.md and docs/**/*.md.
 
-All snippets of one page become ONE translation unit (compiled with -fsyntax-only): each
+The fragments are compiled with -fsyntax-only in as many translation units as --jobs (all
+snippets of one page in the same one; parsing coflow's headers is most of the cost): each
 snippet goes into its own namespace, its statements into a function there. A snippet with
 `int main(` is a whole program: it gets its own translation unit, is linked and run, and when
 the next block after it is a ```text block its output must equal that block.
@@ -124,8 +125,8 @@ def split_includes(lines):
     return inc, rest
 
 
-def page_tu(snippets):
-    """One translation unit for all the fragments of a page."""
+def fragments_tu(snippets):
+    """One translation unit for the fragments of some pages."""
     includes, parts = [], []
     for n, s in enumerate(snippets):
         inc_setup, setup = split_includes(s.setup)
@@ -183,6 +184,7 @@ def main():
 
     pages = [ROOT / "README.md"] + sorted((ROOT / "docs").rglob("*.md"))
     jobs, errors, counts = [], [], {"skip": 0, "main": 0, "fragment": 0}
+    groups = [[] for _ in range(max(args.jobs, 1))]
     for page in pages:
         if page.relative_to(ROOT).as_posix() in GENERATED:
             continue
@@ -191,13 +193,14 @@ def main():
         fragments = [s for s in snippets if s.mode in ("body", "global")]
         stem = re.sub(r"\W", "_", page.relative_to(ROOT).with_suffix("").as_posix())
         if fragments:
-            jobs.append((stem, page_tu(fragments), None))
+            min(groups, key=len).extend(fragments)
         for n, s in enumerate(x for x in snippets if x.mode == "main"):
             jobs.append((f"{stem}_main{n}", f'#line {s.line + 1} "{s.page}"\n' + "\n".join(s.code) + "\n", s))
         for s in snippets:
             counts["skip" if s.mode == "skip" else "main" if s.mode == "main" else "fragment"] += 1
             if s.mode == "skip":
                 print(f"skipped {s.where()}: {s.reason}")
+    jobs += [(f"fragments{n}", fragments_tu(g), None) for n, g in enumerate(groups) if g]
     with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
         errors += [e for e in pool.map(lambda j: compile_and_run(j, args), jobs) if e]
     print(f"snippets: {counts['fragment']} fragments and {counts['main']} programs compiled "
