@@ -15,11 +15,12 @@
 
 #include <gtest/gtest.h>
 
+#include "net/lines.hpp"
+
 #include <sys/resource.h>
 #include <unistd.h>
 #include <algorithm>
 #include <atomic>
-#include <cctype>
 #include <chrono>
 #include <cstddef>
 #include <cstdio>
@@ -34,19 +35,9 @@
 using namespace std::chrono_literals;
 using boost::asio::ip::tcp;
 namespace net = coflow::net;
+using namespace coflow::test_net;
 
 namespace {
-
-std::string upper(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return s;
-}
-
-const auto to_upper = [](auto lines) { return std::move(lines) | coflow::map(upper); };
-
-tcp::endpoint loopback(unsigned short port = 0) {
-  return {boost::asio::ip::address_v4::loopback(), port};
-}
 
 /// A server whose io_context runs on a thread of its own.
 template <class Protocol = tcp>
@@ -97,13 +88,6 @@ struct client {
   }
 };
 
-std::vector<std::string> numbered_lines(std::size_t n, std::size_t connection) {
-  std::vector<std::string> v;
-  for (std::size_t i = 0; i < n; ++i)
-    v.push_back("line " + std::to_string(i) + " of connection " + std::to_string(connection));
-  return v;
-}
-
 // `want` connections need two descriptors each (client and server, one process): as many
 // as the descriptor limit allows, raised to its hard limit, with 64 spare.
 std::size_t connections_allowed(std::size_t want) {
@@ -126,21 +110,13 @@ TEST(Net, ManyConnectionsEachGetTheirLinesBackUpperCased) {
   const std::size_t connections = connections_allowed(1000), per_connection = 100;
   running_server server{loopback(), to_upper};
   boost::asio::io_context ctx;
-  std::vector<coflow::deferred<std::vector<std::string>>> replies;
-  std::vector<coflow::deferred<std::vector<std::size_t>>> sent;
-  for (std::size_t c = 0; c < connections; ++c) {
-    auto conn = net::connect(ctx, server.endpoint());
-    sent.push_back(coflow::asio::spawn(
-        ctx, coflow::from(numbered_lines(per_connection, c)) | net::write(conn, {.suffix = "\n"})));
-    replies.push_back(coflow::asio::spawn(ctx, net::lines(conn), coflow::to_vector()));
-  }
+  echo_clients clients{ctx, connections, per_connection,
+                       [&] { return net::connect(ctx, server.endpoint()); }};
   ctx.run();
   server.finish();
   for (std::size_t c = 0; c < connections; ++c) {
-    std::vector<std::string> want = numbered_lines(per_connection, c);
-    for (auto& l : want) l = upper(l);
-    ASSERT_EQ(replies[c].value(), want) << "connection " << c;
-    EXPECT_GT(sent[c].value().at(0), per_connection * 10);
+    ASSERT_EQ(clients.replies[c].value(), upper_numbered_lines(per_connection, c)) << "connection " << c;
+    EXPECT_GT(clients.sent[c].value().at(0), per_connection * 10);
   }
   EXPECT_EQ(server.srv.counters().accepted.load(), connections);
   EXPECT_EQ(server.srv.counters().failed.load(), 0U);

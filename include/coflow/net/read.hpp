@@ -14,11 +14,11 @@
 #include <utility>
 
 #include <boost/asio/buffer.hpp>
-#include <boost/asio/error.hpp>
 
 #include "coflow/core/stage.hpp"
 #include "coflow/core/waker.hpp"
 #include "coflow/net/connection.hpp"
+#include "coflow/net/detail/stream.hpp"
 #include "coflow/stages/adaptor.hpp"
 #include "coflow/stages/line_break.hpp"
 
@@ -97,7 +97,7 @@ class chunk_source : public stage_base<> {
       return value_type(s.in.data(), handed_);
     }
     if (s.connect_error) return end(system_failure(s.connect_error));
-    if (s.read_error == boost::asio::error::eof) return end(done);
+    if (stream_traits<Stream>::is_end(s.read_error)) return end(done);
     if (s.read_error) return end(system_failure(s.read_error));
     start_read(st_);
     return park();

@@ -25,8 +25,8 @@
 #include "coflow/core/as_stage.hpp"
 #include "coflow/core/failure.hpp"
 #include "coflow/detail/diagnostic.hpp"
-#include "coflow/net/connect.hpp"
 #include "coflow/net/connection.hpp"
+#include "coflow/net/detail/stream.hpp"
 #include "coflow/net/read.hpp"
 #include "coflow/net/write.hpp"
 
@@ -55,7 +55,8 @@ struct serve_options {
 struct server_counters {
   std::atomic<std::size_t> accepted{0};
   std::atomic<std::size_t> active{0};
-  std::atomic<std::size_t> failed{0};  // connections whose flow failed
+  std::atomic<std::size_t> failed{0};            // connections whose flow failed
+  std::atomic<std::size_t> handshake_failed{0};  // TLS: connections ended before their flow began
 };
 
 namespace detail {
@@ -75,7 +76,7 @@ class server_control {
 template <class Socket>
 struct served {
   std::shared_ptr<conn_state<Socket>> st;
-  std::function<void()> cancel;  // cancels the flow's deferred
+  std::function<void()> cancel;  // cancels the flow's deferred (none before the flow begins)
   std::unique_ptr<boost::asio::steady_timer> idle;
 };
 
@@ -109,14 +110,22 @@ void linger_then_close(std::shared_ptr<conn_state<Socket>> st, std::chrono::stea
   l->read(l);
 }
 
-template <class Protocol, class Ctx, class Fn>
+/// The server on a `Layer` (plain_layer, or the TLS layer: each accepted socket shakes hands
+/// before its flow begins).
+template <class Protocol, class Ctx, class Fn, class Layer>
 class server_state final : public server_control<Protocol>,
-                           public std::enable_shared_from_this<server_state<Protocol, Ctx, Fn>> {
+                           public std::enable_shared_from_this<server_state<Protocol, Ctx, Fn, Layer>> {
   using socket = typename Protocol::socket;
+  using stream = typename Layer::template stream_type<socket>;
 
  public:
-  server_state(Ctx& ctx, const typename Protocol::endpoint& at, Fn fn, serve_options o)
-      : ctx_{&ctx}, acceptor_{ctx}, stop_timer_{ctx}, fn_{std::move(fn)}, o_{std::move(o)} {
+  server_state(Ctx& ctx, const typename Protocol::endpoint& at, Layer layer, Fn fn, serve_options o)
+      : ctx_{&ctx},
+        acceptor_{ctx},
+        stop_timer_{ctx},
+        layer_{std::move(layer)},
+        fn_{std::move(fn)},
+        o_{std::move(o)} {
     acceptor_.open(at.protocol());
     acceptor_.set_option(boost::asio::socket_base::reuse_address(true));
     acceptor_.bind(at);
@@ -148,18 +157,32 @@ class server_state final : public server_control<Protocol>,
     return this->counters.active.load(std::memory_order_relaxed) < o_.max_connections;
   }
 
+  // The idle timeout and the stop cover the handshake too.
   void open(socket s) {
     no_delay(s);
-    auto st = std::make_shared<conn_state<socket>>(this->meter, std::move(s));
+    std::shared_ptr<conn_state<stream>> st = layer_.make(std::move(s), this->meter);
     const std::uint64_t id = next_id_++;
     this->counters.accepted.fetch_add(1, std::memory_order_relaxed);
     this->counters.active.fetch_add(1, std::memory_order_relaxed);
-    connection<socket> conn{st};
-    auto d = coflow::asio::spawn(*ctx_, fn_(net::lines(conn, o_.input)) | net::write(conn, o_.output));
-    served<socket>& entry = served_[id];
-    entry.st = st;
-    entry.cancel = [d]() mutable { d.cancel(); };
+    served_[id].st = st;
     arm_idle(id);
+    layer_.start(st, [self = this->shared_from_this(), id](const boost::system::error_code& ec) {
+      self->begin(id, ec);
+    });
+  }
+
+  // The stream is ready (or its handshake failed): the connection's flow begins.
+  void begin(std::uint64_t id, const boost::system::error_code& ec) {
+    auto it = served_.find(id);
+    if (it == served_.end()) return;
+    if (ec) {
+      this->counters.handshake_failed.fetch_add(1, std::memory_order_relaxed);
+      it->second.st->abort(system_failure(ec));
+      return ended(id, false);
+    }
+    connection<stream> conn{it->second.st};
+    auto d = coflow::asio::spawn(*ctx_, fn_(net::lines(conn, o_.input)) | net::write(conn, o_.output));
+    it->second.cancel = [d]() mutable { d.cancel(); };
     d.both([self = this->shared_from_this(), id](const auto& r) { self->ended(id, r.failed()); });
   }
 
@@ -167,7 +190,7 @@ class server_state final : public server_control<Protocol>,
   // there was activity since: a read or a write costs no timer operation.
   void arm_idle(std::uint64_t id) {
     if (o_.idle_timeout <= std::chrono::steady_clock::duration::zero()) return;
-    served<socket>& e = served_.at(id);
+    served<stream>& e = served_.at(id);
     if (!e.idle) e.idle = std::make_unique<boost::asio::steady_timer>(*ctx_);
     e.idle->expires_at(e.st->last_activity + o_.idle_timeout);
     e.idle->async_wait([self = this->shared_from_this(), id](const boost::system::error_code& ec) {
@@ -186,10 +209,11 @@ class server_state final : public server_control<Protocol>,
     if (it == served_.end()) return;
     if (failed) this->counters.failed.fetch_add(1, std::memory_order_relaxed);
     if (it->second.idle) it->second.idle->cancel();
-    std::shared_ptr<conn_state<socket>> st = std::move(it->second.st);
+    std::shared_ptr<conn_state<stream>> st = std::move(it->second.st);
     served_.erase(it);
     auto closed = [self = this->shared_from_this()] { self->closed(); };
-    if (!st->aborted) return linger_then_close(std::move(st), o_.linger, closed);
+    // A peer whose input already ended (EOF, a TLS truncation, an error) sends nothing more.
+    if (!st->aborted && !st->read_error) return linger_then_close(std::move(st), o_.linger, closed);
     st->close();
     closed();
   }
@@ -217,11 +241,11 @@ class server_state final : public server_control<Protocol>,
 
   // The grace period is over: every connection still open ends now.
   void cancel_all() {
-    std::vector<std::pair<std::shared_ptr<conn_state<socket>>, std::function<void()>>> open;
+    std::vector<std::pair<std::shared_ptr<conn_state<stream>>, std::function<void()>>> open;
     for (auto& [id, e] : served_) open.emplace_back(e.st, e.cancel);
     for (auto& [st, cancel] : open) {
       st->abort(failure::make(cancelled_error{}));
-      cancel();
+      if (cancel) cancel();
     }
   }
 
@@ -229,9 +253,10 @@ class server_state final : public server_control<Protocol>,
   typename Protocol::acceptor acceptor_;
   typename Protocol::endpoint at_;  // where it listens (the acceptor forgets it when closed)
   boost::asio::steady_timer stop_timer_;
+  Layer layer_;
   Fn fn_;
   serve_options o_;
-  std::map<std::uint64_t, served<socket>> served_;
+  std::map<std::uint64_t, served<stream>> served_;
   std::uint64_t next_id_ = 0;
   bool accepting_ = false;
   bool stopping_ = false;
@@ -267,17 +292,13 @@ class server {
   std::shared_ptr<detail::server_control<Protocol>> c_;
 };
 
-/// Twisted flow's Protocol controller: listens on `at`, and runs for each accepted connection
-/// the flow `fn(lines)` (built from that connection's lines, `net::lines`) into a writer
-/// (`net::write`), on `ctx` (an io_context run by one thread). A connection whose flow
-/// fails ends alone, after `options.output.error_reply`'s reply if there is one.
-///
-///     auto srv = coflow::net::serve(ctx, tcp::endpoint{address_v4::loopback(), 0},
-///                                   [](auto lines) { return std::move(lines) | coflow::map(to_upper); });
-template <class Ctx, class Endpoint, class Fn>
-auto serve(Ctx& ctx, const Endpoint& at, Fn fn, serve_options options = {}) {
+namespace detail {
+/// `serve` on a `Layer` (plain_layer, or the TLS layer of coflow/net/tls.hpp).
+template <class Ctx, class Endpoint, class Layer, class Fn>
+auto serve_with(Ctx& ctx, const Endpoint& at, Layer layer, Fn fn, serve_options options) {
   using Protocol = typename Endpoint::protocol_type;
-  using lines_t = decltype(net::lines(std::declval<const connection<typename Protocol::socket>&>()));
+  using stream = typename Layer::template stream_type<typename Protocol::socket>;
+  using lines_t = decltype(net::lines(std::declval<const connection<stream>&>()));
   if constexpr (!std::is_invocable_v<Fn&, lines_t>) {
     static_assert(coflow::detail::always_false<Fn>,
                   "coflow::net::serve: the function cannot be called with a connection's lines (a stage of "
@@ -288,11 +309,24 @@ auto serve(Ctx& ctx, const Endpoint& at, Fn fn, serve_options options = {}) {
                   "coflow::net::serve: the function must return a flow (a stage or a range)");
     return coflow::detail::ill_formed{};
   } else {
-    auto s =
-        std::make_shared<detail::server_state<Protocol, Ctx, Fn>>(ctx, at, std::move(fn), std::move(options));
+    auto s = std::make_shared<server_state<Protocol, Ctx, Fn, Layer>>(ctx, at, std::move(layer),
+                                                                      std::move(fn), std::move(options));
     s->start();
     return server<Protocol>{std::move(s)};
   }
+}
+}  // namespace detail
+
+/// Twisted flow's Protocol controller: listens on `at`, and runs for each accepted connection
+/// the flow `fn(lines)` (built from that connection's lines, `net::lines`) into a writer
+/// (`net::write`), on `ctx` (an io_context run by one thread). A connection whose flow
+/// fails ends alone, after `options.output.error_reply`'s reply if there is one.
+///
+///     auto srv = coflow::net::serve(ctx, tcp::endpoint{address_v4::loopback(), 0},
+///                                   [](auto lines) { return std::move(lines) | coflow::map(to_upper); });
+template <class Ctx, class Endpoint, class Fn>
+auto serve(Ctx& ctx, const Endpoint& at, Fn fn, serve_options options = {}) {
+  return detail::serve_with(ctx, at, detail::plain_layer{}, std::move(fn), std::move(options));
 }
 
 }  // namespace coflow::net

@@ -15,7 +15,6 @@
 #include <utility>
 
 #include <boost/asio/buffer.hpp>
-#include <boost/asio/socket_base.hpp>
 #include <boost/asio/write.hpp>
 
 #include "coflow/core/pipe.hpp"
@@ -23,6 +22,7 @@
 #include "coflow/core/waker.hpp"
 #include "coflow/detail/diagnostic.hpp"
 #include "coflow/net/connection.hpp"
+#include "coflow/net/detail/stream.hpp"
 
 namespace coflow::net {
 
@@ -33,7 +33,8 @@ struct write_options {
   /// The most bytes the writer takes from its upstream before it parks: at most this many
   /// wait while as many are being written, so a peer that stops reading bounds the memory.
   std::size_t max_buffered = 64 * 1024;
-  /// Half-close (shutdown the sending side) after the last write.
+  /// Close the sending side after the last write: a half-close (TCP shutdown of the sending
+  /// side), or a TLS close_notify.
   bool shutdown = true;
   /// When the upstream fails: the reply to write before ending with that failure (none
   /// when empty or when the function gives nothing).
@@ -140,10 +141,7 @@ class write_stage : public stage_base<S> {
       start_write(st_);
       return park();
     }
-    if (o_.shutdown) {
-      boost::system::error_code ignored;
-      s.stream.lowest_layer().shutdown(boost::asio::socket_base::shutdown_send, ignored);
-    }
+    if (o_.shutdown) stream_traits<Stream>::close_sending(st_);
     if (error_) return finish(std::move(error_));
     finished_ = true;
     return written_;
@@ -192,9 +190,9 @@ struct write_fn {
 }  // namespace detail
 
 /// `flow | net::write(conn, options)`: writes every value of `flow` (text: anything that
-/// converts to `std::string_view`) to `conn`'s stream, then half-closes it; gives the number
-/// of bytes written, once, at the end. Run it on the stream's executor
-/// (`coflow::asio::spawn`).
+/// converts to `std::string_view`) to `conn`'s stream, then closes its sending side (a
+/// half-close; TLS: close_notify); gives the number of bytes written, once, at the end. Run it
+/// on the stream's executor (`coflow::asio::spawn`).
 ///
 ///     auto d = coflow::asio::spawn(ctx, coflow::from(lines) | coflow::net::write(conn, {.suffix = "\n"}));
 template <class Stream>
