@@ -30,6 +30,6 @@ COFLOW_DEMO_PACKAGES=(g++ cmake ninja-build libboost-dev librange-v3-dev)
 # pkg-config for the install tests; their .deb needs only dpkg-deb, which every system has).
 COFLOW_TEST_PACKAGES=("${COFLOW_DEMO_PACKAGES[@]}" clang-16 libclang-rt-16-dev libc++-16-dev
   libc++abi-16-dev libgtest-dev googletest libbenchmark-dev libsqlite3-dev libpq-dev libssl-dev
-  postgresql graphviz time clang-format-16 python3 pkg-config)
+  postgresql redis-server libhiredis-dev graphviz time clang-format-16 python3 pkg-config)
 # What scripts/bench.sh needs besides: gnuplot renders the charts.
 COFLOW_BENCH_PACKAGES=("${COFLOW_TEST_PACKAGES[@]}" gnuplot-nox)
