@@ -73,6 +73,16 @@ inline std::string insert_failure_text(const insert_failure& f, std::int64_t bat
   return m + std::to_string(f.committed) + " row(s) before it are committed";
 }
 
+/// A value of a failing batch, as its failure names it: the writer's own `describe(v)` when it
+/// has one, else the row's values.
+template <class Writer, class T>
+std::string describe_value_of(const T& v) {
+  if constexpr (requires { Writer::describe(v); })
+    return Writer::describe(v);
+  else
+    return describe_row(v);
+}
+
 /// The state an insert's consumer and its worker share. `Writer` is the driver's: opened on
 /// the worker (`Open()`), it has `begin()`, `write(row)`, `commit()` (which may throw
 /// `row_failed`) and `rollback() noexcept`, and `[[noreturn]] fail(cause, text, failure)` throws the
@@ -170,7 +180,7 @@ class insert_state {
     insert_failure f{-1, committed_, {}};
     if (in_batch >= 0 && static_cast<std::size_t>(in_batch) < batch_.size()) {
       f.row = committed_ + in_batch;
-      f.values = describe_row(batch_[static_cast<std::size_t>(in_batch)]);
+      f.values = describe_value_of<Writer>(batch_[static_cast<std::size_t>(in_batch)]);
     }
     w.fail(cause, insert_failure_text(f, committed_, static_cast<std::int64_t>(batch_.size())), f);
   }

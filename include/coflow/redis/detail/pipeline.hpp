@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: BSL-1.0
+// coflow/redis/detail/pipeline.hpp - one command per value of a flow, pipelined in batches on
+// a worker thread (the writer `sql::detail::insert_state` drives).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <exception>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "coflow/redis/connection.hpp"
+#include "coflow/sinks/sink.hpp"
+#include "coflow/sql/detail/insert_sink.hpp"
+
+namespace coflow::redis::detail {
+
+inline std::string what_of(std::exception_ptr e) {
+  try {
+    std::rethrow_exception(e);
+  } catch (const std::exception& x) {
+    return x.what();
+  } catch (...) {
+    return "an unknown exception";
+  }
+}
+
+/// The writer of a pipelined sink: `Command` turns a value into a command's arguments
+/// (`build(argv, v)`), names the sink (`name`) and a value (`describe(v)`). A batch's commands
+/// are all sent (`redisAppendCommandArgv`) before their replies are read, in `commit`.
+template <class Command, class T>
+class pipeline_writer {
+ public:
+  pipeline_writer(std::shared_ptr<pool> p, const Command& cmd)
+      : lease_{std::move(p), Command::name}, cmd_{cmd} {}
+
+  void begin() noexcept { ok_ = 0; }
+  void write(const T& v) {
+    argv_.clear();
+    cmd_.build(argv_, v);
+    ptrs_.clear();
+    lens_.clear();
+    for (const auto& s : argv_) {
+      ptrs_.push_back(s.data());
+      lens_.push_back(s.size());
+    }
+    ++pending_;  // counted first: a failed append leaves the connection unusable either way
+    if (redisAppendCommandArgv(lease_.get(), static_cast<int>(ptrs_.size()), ptrs_.data(), lens_.data()) !=
+        REDIS_OK)
+      lost();
+  }
+  /// Reads the batch's replies: the first error reply fails its value (`row_failed`).
+  void commit() {
+    std::size_t failed = pending_;
+    std::string why;
+    for (std::size_t i = 0, n = pending_; i < n; ++i) {
+      void* r = nullptr;
+      if (redisGetReply(lease_.get(), &r) != REDIS_OK) lost();
+      --pending_;
+      reply_ptr reply{static_cast<redisReply*>(r)};
+      if (reply->type != REDIS_REPLY_ERROR)
+        ++ok_;
+      else if (failed == n) {
+        failed = i;
+        why.assign(reply->str, reply->len);
+      }
+    }
+    if (!why.empty()) throw sql::row_failed{failed, std::make_exception_ptr(error{why})};
+  }
+  /// Nothing to undo (each command stands alone); unread replies spoil the connection.
+  void rollback() noexcept {
+    if (pending_ != 0) lease_.spoil();
+    pending_ = 0;
+  }
+  [[noreturn]] void fail(std::exception_ptr cause, const std::string&, const sql::detail::insert_failure& f) {
+    std::string m = std::string(Command::name) + ": ";
+    if (f.row >= 0)
+      m += "message " + std::to_string(f.row) + " " + f.values + " failed: " + what_of(cause) + "; " +
+           std::to_string(f.committed + static_cast<std::int64_t>(ok_)) +
+           " other message(s) of the flow were written";
+    else
+      m +=
+          what_of(cause) + "; " + std::to_string(f.committed) + " message(s) of the flow were written before";
+    throw error{m};
+  }
+  static std::string describe(const T& v) { return Command::describe(v); }
+
+ private:
+  [[noreturn]] void lost() {
+    lease_.spoil();
+    throw error{"the connection to " + lease_.where() + " failed: " + lease_.get()->errstr};
+  }
+
+  lease lease_;
+  Command cmd_;
+  std::size_t pending_ = 0;  // commands sent whose replies are not read yet
+  std::size_t ok_ = 0;       // commands of the batch the server accepted
+  std::vector<std::string> argv_;
+  std::vector<const char*> ptrs_;
+  std::vector<std::size_t> lens_;
+};
+
+/// What a pipelined sink's worker calls first: borrows a connection for the writer.
+template <class Writer, class Command>
+struct pipeline_open {
+  std::shared_ptr<pool> db;
+  Command cmd;
+  Writer operator()() { return Writer{db, cmd}; }
+};
+
+/// The consumer of a pipelined sink: each value is turned into the ring's type `T` by
+/// `Command::convert` on the flow's thread (a copy the worker owns), then written by the worker.
+template <class Command, class T>
+class pipeline_consumer {
+  using writer = pipeline_writer<Command, T>;
+  using open = pipeline_open<writer, Command>;
+
+ public:
+  pipeline_consumer(std::shared_ptr<pool> db, Command cmd, sql::insert_options o)
+      : inner_{open{std::move(db), std::move(cmd)}, o} {}
+
+  template <class U>
+  bool push(U&& v) {
+    return inner_.push(Command::convert(std::forward<U>(v)));
+  }
+  std::int64_t result() && { return std::move(inner_).result(); }
+
+ private:
+  sql::detail::insert_consumer<writer, T, open> inner_;
+};
+
+}  // namespace coflow::redis::detail

@@ -1,0 +1,206 @@
+// SPDX-License-Identifier: BSL-1.0
+// Runs against a real Redis server named by COFLOW_REDIS ("host:port"); without it every test
+// reports a skip. scripts/test.sh starts one; by hand:
+//   . scripts/services.sh && start_services && ctest --test-dir build/debug -R Redis; stop_services
+#include <coflow/redis.hpp>
+
+#include <coflow/coflow.hpp>
+#include <coflow/stages/map.hpp>
+#include <coflow/stages/take.hpp>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+using ::testing::HasSubstr;
+namespace redis = coflow::redis;
+
+namespace {
+
+class Redis : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const char* c = std::getenv("COFLOW_REDIS");
+    if (!c || !*c)
+      GTEST_SKIP() << "COFLOW_REDIS is not set: no Redis server to test against "
+                      "(run `. scripts/services.sh && start_services` first, or scripts/test.sh)";
+    const std::string where = c;
+    const auto colon = where.rfind(':');
+    settings.host = where.substr(0, colon);
+    settings.port = std::stoi(where.substr(colon + 1));
+    // Each test gets a stream of its own: tests may run in parallel (ctest -j) on one server.
+    static std::atomic<int> n{0};
+    stream = "coflow-test-" + std::to_string(::getpid()) + "-" + std::to_string(n++);
+  }
+  void TearDown() override {
+    if (!stream.empty()) redis::server{settings}.command({"DEL", stream});
+  }
+
+  // Reads what the group delivers to `consumer` until nothing new comes: the ids.
+  std::vector<std::string> drain(const redis::server& r, const std::string& consumer,
+                                 redis::read_options o = {}) {
+    o.end_when_idle = true;
+    o.block = std::chrono::milliseconds{20};
+    std::vector<std::string> ids;
+    auto n = redis::read_group(r, stream, "g", consumer, o) | coflow::map([&](redis::message m) {
+               ids.push_back(m.id);
+               return m;
+             }) |
+             redis::ack(r, stream, "g");
+    EXPECT_EQ(n, static_cast<std::int64_t>(ids.size()));
+    return ids;
+  }
+
+  redis::options settings;
+  std::string stream;
+};
+
+redis::fields numbered(int i) {
+  return {{"n", std::to_string(i)}, {"name", "item " + std::to_string(i)}};
+}
+
+TEST_F(Redis, TenThousandMessagesGoRoundTripInOrderAndAreAcknowledged) {
+  redis::server r{settings};
+  constexpr int count = 10'000;
+  EXPECT_EQ(coflow::iota(0, count) | coflow::map(numbered) | redis::xadd(r, stream), count);
+  EXPECT_EQ(r.command({"XLEN", stream}), std::to_string(count));
+
+  std::int64_t expected = 0;
+  bool in_order = true;
+  redis::read_options o;
+  o.end_when_idle = true;
+  o.block = std::chrono::milliseconds{20};
+  auto acked = redis::read_group(r, stream, "g", "c1", o) | coflow::map([&](redis::message m) {
+                 const auto n = redis::field<std::int64_t>(m, "n");
+                 in_order = in_order && n == expected &&
+                            redis::field<std::string>(m, "name") == "item " + std::to_string(n);
+                 ++expected;
+                 return m;
+               }) |
+               redis::ack(r, stream, "g");
+  EXPECT_EQ(acked, count);
+  EXPECT_EQ(expected, count);
+  EXPECT_TRUE(in_order);
+  // Everything was acknowledged: the same consumer, started again, has nothing pending.
+  EXPECT_TRUE(drain(r, "c1").empty());
+  EXPECT_EQ(r.open_connections(), r.idle_connections());
+}
+
+TEST_F(Redis, MaxlenTrimsTheStream) {
+  redis::server r{settings};
+  redis::write_options w;
+  w.maxlen = 10;
+  w.batch = 7;
+  EXPECT_EQ(coflow::iota(0, 1000) | coflow::map(numbered) | redis::xadd(r, stream, w), 1000);
+  // MAXLEN ~ trims whole nodes only: fewer than all, at least 10.
+  const int left = std::stoi(r.command({"XLEN", stream}));
+  EXPECT_GE(left, 10);
+  EXPECT_LT(left, 1000);
+}
+
+TEST_F(Redis, AMessageNotFinishedStaysPendingAndIsClaimedByAnotherConsumer) {
+  redis::server r{settings};
+  EXPECT_EQ(coflow::iota(0, 10) | coflow::map(numbered) | redis::xadd(r, stream), 10);
+  // c1 finishes 5 messages, then stops: what it read ahead is delivered but not acknowledged.
+  redis::read_options o;
+  o.block = std::chrono::milliseconds{20};
+  std::vector<std::string> first;
+  auto n = redis::read_group(r, stream, "g", "c1", o) | coflow::take(5) | coflow::map([&](redis::message m) {
+             first.push_back(m.id);
+             return m;
+           }) |
+           redis::ack(r, stream, "g");
+  EXPECT_EQ(n, 5);
+  // Another consumer sees no new message, and claims nothing not yet idle for an hour.
+  redis::read_options patient;
+  patient.min_idle = std::chrono::hours{1};
+  EXPECT_TRUE(drain(r, "c2", patient).empty());
+  // Claiming what is idle at all, c2 gets exactly the five c1 left, in order.
+  redis::read_options eager;
+  eager.min_idle = std::chrono::milliseconds{0};
+  const auto claimed = drain(r, "c2", eager);
+  ASSERT_EQ(claimed.size(), 5u);
+  EXPECT_TRUE(std::is_sorted(claimed.begin(), claimed.end(), [](const std::string& a, const std::string& b) {
+    return std::stoull(a.substr(0, a.find('-'))) < std::stoull(b.substr(0, b.find('-'))) ||
+           (a.substr(0, a.find('-')) == b.substr(0, b.find('-')) && a < b);
+  }));
+  for (const auto& id : claimed) EXPECT_EQ(std::count(first.begin(), first.end(), id), 0) << id;
+  // All acknowledged now: c1, restarted, has nothing pending.
+  EXPECT_TRUE(drain(r, "c1").empty());
+}
+
+TEST_F(Redis, ARestartedConsumerGetsItsOwnPendingMessagesFirst) {
+  redis::server r{settings};
+  EXPECT_EQ(coflow::iota(0, 4) | coflow::map(numbered) | redis::xadd(r, stream), 4);
+  redis::read_options o;
+  o.block = std::chrono::milliseconds{20};
+  auto n = redis::read_group(r, stream, "g", "c1", o) | coflow::take(1) | redis::ack(r, stream, "g");
+  EXPECT_EQ(n, 1);
+  EXPECT_EQ(coflow::iota(4, 6) | coflow::map(numbered) | redis::xadd(r, stream), 2);
+  // Three read-ahead messages pending for c1, then the two new ones.
+  EXPECT_EQ(drain(r, "c1").size(), 5u);
+}
+
+TEST_F(Redis, ARefusedConnectionNamesHostAndPort) {
+  redis::options o;
+  o.host = "127.0.0.1";
+  o.port = 1;
+  redis::server r{o};
+  try {
+    (void)(coflow::iota(0, 3) | coflow::map(numbered) | redis::xadd(r, stream));
+    ADD_FAILURE() << "xadd did not fail";
+  } catch (const redis::error& e) {
+    EXPECT_THAT(e.what(), HasSubstr("redis::xadd: cannot connect to 127.0.0.1:1: Connection refused"));
+  }
+  try {
+    (void)(redis::read_group(r, stream, "g", "c1") | redis::ack(r, stream, "g"));
+    ADD_FAILURE() << "read_group did not fail";
+  } catch (const redis::error& e) {
+    EXPECT_THAT(e.what(), HasSubstr("redis::read_group: cannot connect to 127.0.0.1:1: Connection refused"));
+  }
+}
+
+TEST_F(Redis, AnErrorReplyNamesTheMessage) {
+  redis::server r{settings};
+  r.command({"SET", stream, "not a stream"});
+  try {
+    (void)(coflow::iota(0, 3) | coflow::map(numbered) | redis::xadd(r, stream));
+    ADD_FAILURE() << "xadd did not fail";
+  } catch (const redis::error& e) {
+    EXPECT_THAT(e.what(),
+                HasSubstr("redis::xadd: message 0 {\"n\": \"0\", \"name\": \"item 0\"} failed: WRONGTYPE"));
+    EXPECT_THAT(e.what(), HasSubstr("0 other message(s) of the flow were written"));
+  }
+}
+
+TEST_F(Redis, AMalformedFieldNamesTheMessageAndTheField) {
+  redis::server r{settings};
+  r.command({"XADD", stream, "*", "n", "1"});
+  const std::string bad = r.command({"XADD", stream, "*", "n", "12x"});
+  std::vector<std::int64_t> seen;
+  redis::read_options o;
+  o.end_when_idle = true;
+  o.block = std::chrono::milliseconds{20};
+  try {
+    (void)(redis::read_group(r, stream, "g", "c1", o) | coflow::map([&](redis::message m) {
+             return seen.emplace_back(redis::field<std::int64_t>(m, "n"));
+           }) |
+           coflow::to_vector());
+    ADD_FAILURE() << "the flow did not fail";
+  } catch (const redis::error& e) {
+    EXPECT_THAT(e.what(), HasSubstr("message " + bad + ": field \"n\" holds \"12x\""));
+  }
+  EXPECT_EQ(seen, std::vector<std::int64_t>{1});
+  redis::message m{"1-0", {{"a", "x"}}};
+  EXPECT_THROW((void)redis::field<int>(m, "b"), redis::error);
+  EXPECT_EQ(redis::field<double>(redis::message{"1-0", {{"d", "2.5"}}}, "d"), 2.5);
+}
+
+}  // namespace
