@@ -34,10 +34,12 @@ struct read_options {
   std::string group_start = "0";
   /// When set, messages other consumers of the group left pending for at least this long are
   /// claimed (`XAUTOCLAIM`) and delivered before new ones: at the start and whenever no new
-  /// message came within `block`.
+  /// message came within `block`. It must be longer than a message takes through the flow:
+  /// XAUTOCLAIM takes any message idle that long, one a live consumer still works on too.
   std::optional<std::chrono::milliseconds> min_idle;
-  /// End the source when a read finds no new message within `block` (for batch jobs and tests);
-  /// otherwise it reads until the flow drops it.
+  /// End the source when a read finds no new message within `block` and (with `min_idle`) the
+  /// claim pass after it finds nothing to claim (batch jobs, tests); otherwise it reads until
+  /// the flow drops it.
   bool end_when_idle = false;
 };
 
@@ -91,9 +93,7 @@ class group_cursor {
       if (stop_.stop_requested()) return std::nullopt;
       if (phase_ == phase::own)
         read_own(out);
-      else if (phase_ == phase::claim)
-        claim(out);
-      else if (!read_new(out))
+      else if (!(phase_ == phase::claim ? claim(out) : read_new(out)))
         return std::nullopt;
     }
     return out;
@@ -132,7 +132,8 @@ class group_cursor {
     else
       own_from_ = last;
   }
-  void claim(std::vector<message>& out) {
+  // False at the end (`end_when_idle`, nothing new came and this pass claimed nothing).
+  bool claim(std::vector<message>& out) {
     auto r = lease_.command(
         {"XAUTOCLAIM", spec_.stream, spec_.group, spec_.consumer, std::to_string(options_.min_idle->count()),
          claim_from_, "COUNT", std::to_string(options_.count)},
@@ -141,18 +142,21 @@ class group_cursor {
       throw error{"redis::read_group: XAUTOCLAIM gave no cursor"};
     claim_from_ = text_of(r->element[0]);
     append_entries(r->element[1], out);
-    if (claim_from_ == "0-0") phase_ = phase::fresh;
+    claimed_ = claimed_ || !out.empty();
+    if (claim_from_ != "0-0") return true;
+    phase_ = phase::fresh;
+    return !(ending_ && !claimed_);
   }
-  // False at the end (`end_when_idle` and nothing new came).
+  // False at the end (`end_when_idle`, nothing new came, and nothing is left to claim).
   bool read_new(std::vector<message>& out) {
     auto r = read(">", true);
     append_entries(entries_of(r.get()), out);
     if (!out.empty()) return true;
-    if (options_.end_when_idle) return false;
-    if (options_.min_idle) {
-      phase_ = phase::claim;
-      claim_from_ = "0-0";
-    }
+    if (!options_.min_idle) return !options_.end_when_idle;
+    phase_ = phase::claim;  // idle: look for what dead consumers left, then end if asked
+    claim_from_ = "0-0";
+    claimed_ = false;
+    ending_ = options_.end_when_idle;
     return true;
   }
 
@@ -163,6 +167,8 @@ class group_cursor {
   phase phase_ = phase::own;
   std::string own_from_ = "0";
   std::string claim_from_ = "0-0";
+  bool claimed_ = false;  // the claim pass under way delivered something
+  bool ending_ = false;   // ... and the source ends after it if it did not
 };
 
 struct group_factory {
