@@ -35,9 +35,13 @@ std::optional<redis::options> settings() {
   return o;
 }
 
-redis::fields numbered(int i) { return {{"n", std::to_string(i)}, {"payload", "some text of a message"}}; }
+redis::fields numbered(int i) {
+  return {{"n", std::to_string(i)}, {"payload", "some text of a message"}};
+}
 
-redisContext* raw_connect(const redis::options& o) { return redisConnect(o.host.c_str(), o.port); }
+redisContext* raw_connect(const redis::options& o) {
+  return redisConnect(o.host.c_str(), o.port);
+}
 
 void raw_command(redisContext* c, const std::vector<std::string>& argv) {
   std::vector<const char*> a;
@@ -97,7 +101,8 @@ void coflow_xadd(benchmark::State& state) {
 std::int64_t raw_read_and_ack(redisContext* c, const std::string& stream) {
   std::int64_t sum = 0;
   for (;;) {
-    auto* r = static_cast<redisReply*>(redisCommand(c, "XREADGROUP GROUP g c COUNT 256 STREAMS %s >", stream.c_str()));
+    auto* r = static_cast<redisReply*>(
+        redisCommand(c, "XREADGROUP GROUP g c COUNT 256 STREAMS %s >", stream.c_str()));
     if (!r || r->type != REDIS_REPLY_ARRAY) {
       if (r) freeReplyObject(r);
       return sum;
@@ -150,7 +155,8 @@ void coflow_read_group_ack(benchmark::State& state) {
     fill(r, "bench-coflow-read");
     state.ResumeTiming();
     std::int64_t sum = 0;
-    const auto n = redis::read_group(r, "bench-coflow-read", "g", "c", read) | coflow::map([&](redis::message m) {
+    const auto n = redis::read_group(r, "bench-coflow-read", "g", "c", read) |
+                   coflow::map([&](redis::message m) {
                      sum += redis::field<std::int64_t>(m, "n");
                      return m;
                    }) |
