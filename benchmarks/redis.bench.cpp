@@ -28,11 +28,7 @@ constexpr std::size_t batch = 512;
 std::optional<redis::options> settings() {
   const char* c = std::getenv("COFLOW_REDIS");
   if (!c || !*c) return std::nullopt;
-  const std::string where = c;
-  redis::options o;
-  o.host = where.substr(0, where.rfind(':'));
-  o.port = std::stoi(where.substr(where.rfind(':') + 1));
-  return o;
+  return redis::options::at(c);
 }
 
 redis::fields numbered(int i) {

@@ -24,15 +24,13 @@ namespace redis = coflow::redis;
 namespace {
 
 redis::server connect(const std::string& where) {
-  redis::options o;
-  o.host = where.substr(0, where.rfind(':'));
-  o.port = std::stoi(where.substr(where.rfind(':') + 1));
-  return redis::server{o};
+  return redis::server{redis::options::at(where)};
 }
 
 std::int64_t produce(const redis::server& r, const std::string& stream, int n) {
-  return coflow::iota(0, n) |
-         coflow::map([](int i) { return redis::fields{{"n", std::to_string(i)}}; }) |
+  return coflow::iota(0, n) | coflow::map([](int i) {
+           return redis::fields{{"n", std::to_string(i)}};
+         }) |
          redis::xadd(r, stream);
 }
 
@@ -58,16 +56,19 @@ int main(int argc, char** argv) {
   try {
     const std::string cmd = argc > 3 ? argv[1] : "";
     if (cmd == "produce" && argc == 5) {
-      std::fprintf(stderr, "appended %lld\n", static_cast<long long>(produce(connect(argv[2]), argv[3], std::stoi(argv[4]))));
+      std::fprintf(stderr, "appended %lld\n",
+                   static_cast<long long>(produce(connect(argv[2]), argv[3], std::stoi(argv[4]))));
     } else if (cmd == "work" && argc == 7) {
-      const auto n = work(connect(argv[2]), argv[3], argv[4], argv[5], std::chrono::milliseconds{std::stoi(argv[6])});
+      const auto n =
+          work(connect(argv[2]), argv[3], argv[4], argv[5], std::chrono::milliseconds{std::stoi(argv[6])});
       std::fprintf(stderr, "%s acknowledged %lld\n", argv[5], static_cast<long long>(n));
     } else if (cmd == "delete" && argc == 4) {
       connect(argv[2]).command({"DEL", argv[3]});
     } else {
-      std::fprintf(stderr, "usage: stream_worker produce HOST:PORT STREAM N\n"
-                           "       stream_worker work HOST:PORT STREAM GROUP CONSUMER MIN_IDLE_MS\n"
-                           "       stream_worker delete HOST:PORT STREAM\n");
+      std::fprintf(stderr,
+                   "usage: stream_worker produce HOST:PORT STREAM N\n"
+                   "       stream_worker work HOST:PORT STREAM GROUP CONSUMER MIN_IDLE_MS\n"
+                   "       stream_worker delete HOST:PORT STREAM\n");
       return 2;
     }
   } catch (const std::exception& e) {

@@ -31,10 +31,7 @@ class Redis : public ::testing::Test {
     if (!c || !*c)
       GTEST_SKIP() << "COFLOW_REDIS is not set: no Redis server to test against "
                       "(run `. scripts/services.sh && start_services` first, or scripts/test.sh)";
-    const std::string where = c;
-    const auto colon = where.rfind(':');
-    settings.host = where.substr(0, colon);
-    settings.port = std::stoi(where.substr(colon + 1));
+    settings = redis::options::at(c);
     // Each test gets a stream of its own: tests may run in parallel (ctest -j) on one server.
     static std::atomic<int> n{0};
     stream = "coflow-test-" + std::to_string(::getpid()) + "-" + std::to_string(n++);
@@ -152,9 +149,9 @@ TEST_F(Redis, ARestartedConsumerGetsItsOwnPendingMessagesFirst) {
 }
 
 TEST_F(Redis, ARefusedConnectionNamesHostAndPort) {
-  redis::options o;
-  o.host = "127.0.0.1";
-  o.port = 1;
+  const auto o = redis::options::at("127.0.0.1:1");
+  EXPECT_EQ(o.host, "127.0.0.1");
+  EXPECT_THROW((void)redis::options::at("no-port"), redis::error);
   redis::server r{o};
   try {
     (void)(coflow::iota(0, 3) | coflow::map(numbered) | redis::xadd(r, stream));

@@ -34,6 +34,17 @@ struct options {
   std::chrono::milliseconds connect_timeout{2000};
   /// Idle connections kept open for the next stages; more are closed when given back.
   std::size_t max_idle = 4;
+
+  /// The options of a server at `"host:port"` (the port after the last colon), the rest as above.
+  static options at(std::string_view host_port) {
+    options o;
+    const auto colon = host_port.rfind(':');
+    if (colon == std::string_view::npos)
+      throw error{"redis: \"" + std::string(host_port) + "\" is not host:port"};
+    o.host = std::string(host_port.substr(0, colon));
+    o.port = std::stoi(std::string(host_port.substr(colon + 1)));
+    return o;
+  }
 };
 
 /// A Redis stream message's fields, in order: (field, value) pairs.
