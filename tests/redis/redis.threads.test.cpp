@@ -4,6 +4,8 @@
 //   . scripts/services.sh && start_services && ctest --test-dir build/debug -R Redis; stop_services
 #include <coflow/redis.hpp>
 
+#include "paths/harness.hpp"
+
 #include <coflow/coflow.hpp>
 #include <coflow/stages/map.hpp>
 #include <coflow/stages/take.hpp>
@@ -12,10 +14,12 @@
 #include <gtest/gtest.h>
 
 #include <unistd.h>
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <cstdlib>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -201,6 +205,32 @@ TEST_F(Redis, AMalformedFieldNamesTheMessageAndTheField) {
   redis::message m{"1-0", {{"a", "x"}}};
   EXPECT_THROW((void)redis::field<int>(m, "b"), redis::error);
   EXPECT_EQ(redis::field<double>(redis::message{"1-0", {{"d", "2.5"}}}, "d"), 2.5);
+}
+
+// The paths of tests/paths/harness.hpp (pipe, block, scheduler, Asio, generator, threaded):
+// `read_group | map(field)` gives the same values, and the same failure at the same place (a
+// malformed field after them), on every path. Each run reads through a group of its own.
+TEST_F(Redis, ReadGroupIsTheSameOnEveryPath) {
+  redis::server r{settings};
+  coflow_paths::for_random_cases(
+      std::max<std::size_t>(coflow_paths::case_count(4), 1), [&](coflow_paths::rng& g) {
+        const auto s = coflow_paths::random_script<int>(g, coflow_paths::small_int);
+        r.command({"DEL", stream});
+        for (int v : s.values) r.command({"XADD", stream, "*", "n", std::to_string(v)});
+        if (s.fail >= 0) r.command({"XADD", stream, "*", "n", "not a number"});
+        auto groups = std::make_shared<int>(0);
+        coflow_paths::same_on_every_path(
+            [this, r, groups] {
+              redis::read_options o;
+              o.end_when_idle = true;
+              o.block = std::chrono::milliseconds{5};
+              o.capacity = 2;
+              o.count = 3;
+              return redis::read_group(r, stream, "g" + std::to_string((*groups)++), "c", o) |
+                     coflow::map([](const redis::message& m) { return redis::field<int>(m, "n"); });
+            },
+            coflow_paths::record_sink(coflow_paths::random_limit(g)));
+      });
 }
 
 }  // namespace
