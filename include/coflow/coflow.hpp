@@ -17,6 +17,7 @@
 #include "coflow/sources/just.hpp"
 #include "coflow/sources/scripted.hpp"
 
+#include "coflow/stages/buffer.hpp"
 #include "coflow/stages/chunk.hpp"
 #include "coflow/stages/chunk_by.hpp"
 #include "coflow/stages/concat.hpp"

@@ -86,6 +86,22 @@ TEST(Paths, Chunk) {
   });
 }
 
+// On the scheduler path (and in a generator on the scheduler) the upstream runs ahead as its
+// own flow; elsewhere it is pulled through: the same values and failure either way.
+TEST(Paths, Buffer) {
+  for_random_cases(case_count(cases_per_stage), [](rng& r) {
+    const throws_on f{maybe_bad(r)};
+    const std::size_t n = uniform(r, 1, 4);
+    check_stage(r, [f, n](auto src) {
+      return std::move(src) | coflow::map([f](int x) {
+               f.check(x);
+               return x;
+             }) |
+             coflow::buffer(n);
+    });
+  });
+}
+
 TEST(Paths, LineBreak) {
   for_random_cases(case_count(cases_per_stage), [](rng& r) {
     auto s = random_script<std::string>(r, [](rng& g) {

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: BSL-1.0
-// Replayable schedules: merge, concurrent and tee run under 1,000 seeds each, every schedule
+// Replayable schedules: merge, concurrent, tee and buffer run under 1,000 seeds each, every schedule
 // keeping each branch's values in order and losing none; a seed replays its schedule. And
 // tee's own behaviour.
 #include <coflow/coflow.hpp>
+#include "support/stages.hpp"
 
 #include <gtest/gtest.h>
 
@@ -17,6 +18,7 @@
 #include <vector>
 
 using coflow::cooperate;
+using coflow_test::slowly;
 
 namespace {
 
@@ -171,4 +173,59 @@ TEST(Tee, ACancelledBranchDoesNotHoldTheOthersBack) {
   s.run();
   EXPECT_EQ(da.value().size(), 10u);
   EXPECT_EQ(taken_b, 0);
+}
+
+// ---- buffer ---------------------------------------------------------------------------------
+
+namespace {
+
+struct buffered_run {
+  std::vector<int> values;
+  bool failed = false;
+  int most_ahead = 0;  // the most values the upstream gave before the consumer took them
+};
+
+/// An upstream that cooperates between values (and fails at its end when `fail`) feeding
+/// `buffer(n)` and a consumer that cooperates, on a scheduler replaying `seed`.
+buffered_run buffered(std::uint64_t seed, std::size_t n, bool fail) {
+  coflow::scheduler s;
+  s.replay_seed(seed);
+  buffered_run out;
+  int produced = 0, consumed = 0;
+  const coflow::step<int> end = fail
+                                    ? coflow::step<int>{coflow::failure::make(std::runtime_error("upstream"))}
+                                    : coflow::step<int>{coflow::done};
+  auto up = coflow::scripted<int>(
+                {0, cooperate{}, 1, cooperate{}, 2, 3, cooperate{}, 4, 5, 6, cooperate{}, 7, end}) |
+            coflow::map([&](int x) {
+              ++produced;
+              out.most_ahead = std::max(out.most_ahead, produced - consumed);
+              return x;
+            });
+  auto d = s.spawn(slowly(std::move(up) | coflow::buffer(n) | coflow::map([&](int x) {
+                            ++consumed;
+                            return x;
+                          })),
+                   coflow::for_each([&](int x) { out.values.push_back(x); }));
+  s.run();
+  out.failed = d.failed();
+  return out;
+}
+
+}  // namespace
+
+TEST(Replay, BufferKeepsOrderAndItsCapacityUnderEverySeed) {
+  const std::vector<int> all{0, 1, 2, 3, 4, 5, 6, 7};
+  for (std::size_t n : {1u, 3u}) {
+    int most = 0;
+    for (std::uint64_t seed = 0; seed < seeds; ++seed) {
+      const bool fail = seed % 2 == 1;
+      buffered_run r = buffered(seed, n, fail);
+      ASSERT_EQ(r.values, all) << "n " << n << ", seed " << seed;
+      ASSERT_EQ(r.failed, fail) << "n " << n << ", seed " << seed;
+      ASSERT_LE(r.most_ahead, static_cast<int>(n)) << "n " << n << ", seed " << seed;
+      most = std::max(most, r.most_ahead);
+    }
+    EXPECT_EQ(most, static_cast<int>(n));  // some schedule filled the buffer
+  }
 }

@@ -2,8 +2,10 @@
 // Stages that several tests use to observe a driver from the inside.
 #pragma once
 
+#include <coflow/core/cooperate.hpp>
 #include <coflow/core/stage.hpp>
 #include <coflow/core/waker.hpp>
+#include <coflow/coro/generator.hpp>
 
 #include <string_view>
 #include <utility>
@@ -44,5 +46,14 @@ struct parked_forever {
     return coflow::cooperate::park();
   }
 };
+
+/// A consumer that cooperates after every value it takes from `in` (the values are ints).
+template <class S>
+coflow::generator<int> slowly(S in) {
+  while (auto v = co_await in) {
+    co_yield *v;
+    co_yield coflow::cooperate{};
+  }
+}
 
 }  // namespace coflow_test

@@ -4,8 +4,20 @@
 
 #include <memory>
 #include <utility>
+#include <variant>
+
+#include "coflow/core/step.hpp"
 
 namespace coflow {
+
+/// A flow that a stage starts beside the flow pulling it, on the same driver (`buffer`'s
+/// producer): it gives no values; each `next()` is one turn, ending with a cooperate (when to
+/// run it again) or `done` (it has finished).
+class side_flow {
+ public:
+  virtual step<std::monostate> next() = 0;
+  virtual ~side_flow() = default;
+};
 
 /// A handle that wakes one parked flow. Copyable, thread-safe to call, and harmless to call
 /// after the flow is gone or when it is not parked (the wake-up is remembered until its next
@@ -18,6 +30,12 @@ class waker {
   /// What a driver (the scheduler, `block`, the Asio driver) provides.
   struct target {
     virtual void wake() noexcept = 0;
+    /// Runs `f` beside the flow this wakes (taking it) and returns true, when the driver can;
+    /// a scheduler can, the drivers that run one flow (`block`, Asio) cannot.
+    virtual bool start_beside(std::unique_ptr<side_flow>& f) {
+      (void)f;
+      return false;
+    }
     virtual ~target() = default;
   };
 
@@ -27,6 +45,8 @@ class waker {
   void wake() const noexcept {
     if (target_) target_->wake();
   }
+  /// See `target::start_beside`; false (and `f` kept) for an empty waker.
+  bool start_beside(std::unique_ptr<side_flow>& f) const { return target_ && target_->start_beside(f); }
   explicit operator bool() const noexcept { return static_cast<bool>(target_); }
   friend bool operator==(const waker& a, const waker& b) noexcept { return a.target_ == b.target_; }
 

@@ -13,8 +13,10 @@
 #include <mutex>
 #include <optional>
 #include <random>
+#include <string_view>
 #include <type_traits>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "coflow/core/clock.hpp"
@@ -49,6 +51,7 @@ class sched_task : public waker::target, public std::enable_shared_from_this<sch
   virtual void errback_cancelled() {}
 
   void wake() noexcept override;
+  bool start_beside(std::unique_ptr<side_flow>& f) override;
   /// On the loop's thread, when a wake queues it: a pending timer sleep is over.
   void disarm() noexcept;
 
@@ -110,6 +113,15 @@ class running_scope {
 
  private:
   sched_core* previous_;
+};
+
+/// A side flow (see `waker::target::start_beside`) as a stage the scheduler runs.
+struct side_stage : stage_base<> {
+  using value_type = std::monostate;
+  static constexpr bool can_cooperate = true;
+  static constexpr std::string_view stage_name = "side flow";
+  std::unique_ptr<side_flow> f;
+  step<value_type> next() { return f->next(); }
 };
 
 class call_task final : public sched_task {
@@ -649,6 +661,11 @@ inline void detail::sched_task::wake() noexcept {
   } else {
     core->post_woken(shared_from_this());
   }
+}
+
+inline bool detail::sched_task::start_beside(std::unique_ptr<side_flow>& f) {
+  core->owner->spawn(side_stage{{}, std::move(f)});
+  return true;
 }
 
 inline void detail::sched_task::disarm() noexcept {
