@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSL-1.0
-// Replayable schedules: merge, concurrent, tee and buffer run under 1,000 seeds each, every schedule
-// keeping each branch's values in order and losing none; a seed replays its schedule. And
-// tee's own behaviour.
+// Replayable schedules: merge, concurrent, tee, buffer and zip run under 1,000 seeds each,
+// every schedule keeping each branch's values in order, losing none and placing a failure
+// after the values before it; a seed replays its schedule. And tee's own behaviour.
 #include <coflow/coflow.hpp>
 #include "support/stages.hpp"
 
@@ -228,4 +228,62 @@ TEST(Replay, BufferKeepsOrderAndItsCapacityUnderEverySeed) {
     }
     EXPECT_EQ(most, static_cast<int>(n));  // some schedule filled the buffer
   }
+}
+
+// ---- zip ------------------------------------------------------------------------------------
+
+namespace {
+
+/// Pushes `base, base + 1, ...` (n values) into `feed`, one per turn, noting each push in
+/// `log`, then fails it (when `fail`) or finishes it.
+coflow::generator<int> produce_logged(coflow::callback<int> feed, int base, int n, bool fail,
+                                      std::string& log) {
+  for (int i = 0; i < n; ++i) {
+    feed.push(base + i);
+    log += base == 0 ? 'a' : 'b';
+    co_yield cooperate{};
+  }
+  if (fail)
+    feed.fail(std::runtime_error("b failed"));
+  else
+    feed.finish();
+}
+
+struct zipped_run {
+  std::vector<std::pair<int, int>> values;
+  bool failed = false;
+  std::string pushes;  // the order in which the two producers ran
+};
+
+/// `zip` of two callbacks fed by producer flows (four values and three, the second failing
+/// after them when `fail`), on a scheduler replaying `seed`.
+zipped_run zipped(std::uint64_t seed, bool fail) {
+  coflow::scheduler s;
+  s.replay_seed(seed);
+  zipped_run out;
+  auto [fa, a] = coflow::make_callback<int>();
+  auto [fb, b] = coflow::make_callback<int>();
+  auto d = s.spawn(coflow::zip(std::move(a), std::move(b)), coflow::for_each([&](std::tuple<int, int> t) {
+                     out.values.emplace_back(std::get<0>(t), std::get<1>(t));
+                   }));
+  s.spawn(produce_logged(std::move(fa), 0, 4, false, out.pushes));
+  s.spawn(produce_logged(std::move(fb), 100, 3, fail, out.pushes));
+  s.run();
+  out.failed = d.failed();
+  return out;
+}
+
+}  // namespace
+
+TEST(Replay, ZipPairsTheBranchesInOrderAndPlacesAFailureUnderEverySeed) {
+  const std::vector<std::pair<int, int>> want{{0, 100}, {1, 101}, {2, 102}};
+  std::set<std::string> schedules;
+  for (std::uint64_t seed = 0; seed < seeds; ++seed) {
+    const bool fail = seed % 2 == 1;
+    zipped_run r = zipped(seed, fail);
+    ASSERT_EQ(r.values, want) << "seed " << seed;  // the failure comes after the three pairs
+    ASSERT_EQ(r.failed, fail) << "seed " << seed;
+    schedules.insert(r.pushes);
+  }
+  EXPECT_GT(schedules.size(), 1u);  // the seeds did vary the schedule
 }

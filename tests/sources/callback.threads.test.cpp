@@ -3,13 +3,20 @@
 #include "support/stages.hpp"
 
 #include <coflow/control/block.hpp>
+#include <coflow/coro/generator.hpp>
 #include <coflow/scheduling/scheduler.hpp>
+#include <coflow/sinks/sink.hpp>
+#include <coflow/stages/map.hpp>
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <ios>
 #include <numeric>
+#include <set>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -118,6 +125,68 @@ TEST(CallbackThreads, AScheduledFlowSleepsUntilAPushFromAnotherThreadWakesIt) {
   sched.run();  // waits, blocked, for the wake-up from the producer
   producer.join();
   EXPECT_EQ(got.value(), (std::vector<std::string>{"x", "y"}));
+}
+
+/// A flow that only cooperates, `n` times: turns during which wake-ups from other threads are
+/// taken in (at the turns a replayable schedule draws).
+coflow::generator<int> ticks(int n, int& count) {
+  for (int i = 0; i < n; ++i) {
+    ++count;
+    co_yield coflow::cooperate{};
+  }
+}
+
+struct fed_run {
+  std::vector<int> values;
+  bool failed = false;
+  std::vector<int> seen_at;  // the ticks counted when each value was taken
+};
+
+/// A callback fed `0, 1, 2` from another thread, one value after the flow took the one before,
+/// then failed (when `fail`) or finished; consumed on a scheduler replaying `seed` beside a
+/// flow that cooperates.
+fed_run fed_from_a_thread(std::uint64_t seed, bool fail) {
+  constexpr int n = 3;
+  coflow::scheduler sched;
+  sched.replay_seed(seed);
+  fed_run out;
+  int count = 0;
+  std::atomic<int> taken{0};
+  auto [feed, stage] = coflow::make_callback<int>();
+  auto d = sched.spawn(std::move(stage) | coflow::map([&](int x) {
+                         out.seen_at.push_back(count);
+                         taken.store(x + 1);
+                         taken.notify_one();
+                         return x;
+                       }),
+                       coflow::for_each([&](int x) { out.values.push_back(x); }));
+  sched.spawn(ticks(200, count));
+  std::thread producer{[feed = feed, &taken, fail] {
+    for (int i = 0; i < n; ++i) {
+      feed.push(i);
+      for (int t = taken.load(); t <= i; t = taken.load()) taken.wait(t);  // blocks: no spinning
+    }
+    if (fail)
+      feed.fail(std::runtime_error("fed"));
+    else
+      feed.finish();
+  }};
+  sched.run();
+  producer.join();
+  out.failed = d.failed();
+  return out;
+}
+
+TEST(CallbackThreads, ValuesFromAThreadArriveInOrderUnderEverySeed) {
+  std::set<std::vector<int>> turns;
+  for (std::uint64_t seed = 0; seed < 1000; ++seed) {
+    const bool fail = seed % 2 == 1;
+    fed_run r = fed_from_a_thread(seed, fail);
+    ASSERT_EQ(r.values, (std::vector<int>{0, 1, 2})) << "seed " << seed;
+    ASSERT_EQ(r.failed, fail) << "seed " << seed;  // after every value pushed before it
+    turns.insert(r.seen_at);
+  }
+  EXPECT_GT(turns.size(), 1u);  // the wake-ups were taken in at varied turns
 }
 
 }  // namespace
