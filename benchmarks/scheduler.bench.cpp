@@ -5,9 +5,13 @@
 //   bench_scheduler --benchmark_filter=Switch   (1,000 flows x 10,000 cooperate{0} each)
 //   bench_scheduler --benchmark_filter=Timers   (100,000 pending timers)
 //   bench_scheduler --benchmark_filter=Spawn    (1,000,000 flows: time and heap per flow)
+//   bench_scheduler --benchmark_filter=Buffer   (1,000,000 ints through a buffer of n)
 #include <coflow/asio.hpp>
 #include <coflow/coro/generator.hpp>
 #include <coflow/scheduling/scheduler.hpp>
+#include <coflow/sinks/fold.hpp>
+#include <coflow/sources/iota.hpp>
+#include <coflow/stages/buffer.hpp>
 
 #include <boost/asio/io_context.hpp>
 
@@ -230,6 +234,86 @@ void SpawnCoflowSchedulerGenerators(benchmark::State& state) {
 }
 BENCHMARK(SpawnCoflowScheduler)->Arg(1000000)->Unit(benchmark::kMillisecond)->Iterations(3);
 BENCHMARK(SpawnCoflowSchedulerGenerators)->Arg(1000000)->Unit(benchmark::kMillisecond)->Iterations(3);
+
+// A producer and a consumer decoupled by a buffer of `capacity` values: `iota | buffer(n)`
+// summed by a fold on the scheduler, against two hand-written state machines sharing a ring,
+// each resumed in turn through a virtual call until the other must run (full or empty).
+void buffer_counter(benchmark::State& state) {
+  state.counters["per_value"] =
+      benchmark::Counter(static_cast<double>(state.range(0)),
+                         benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
+}
+
+struct hand_ring {
+  explicit hand_ring(std::size_t n) : slots(n) {}
+  std::vector<std::int64_t> slots;
+  std::size_t head = 0, size = 0;
+  bool ended = false;
+};
+struct hand_producer final : hand_task {
+  hand_producer(hand_ring& r, std::int64_t n) : ring{r}, left{n} {}
+  bool resume() override {  // fills the ring; false once every value is in it
+    for (; ring.size < ring.slots.size() && next < left; ++next) {
+      std::size_t at = ring.head + ring.size++;
+      if (at >= ring.slots.size()) at -= ring.slots.size();
+      ring.slots[at] = next;
+    }
+    ring.ended = next == left;
+    return !ring.ended;
+  }
+  hand_ring& ring;
+  std::int64_t left, next = 0;
+};
+struct hand_consumer final : hand_task {
+  explicit hand_consumer(hand_ring& r) : ring{r} {}
+  bool resume() override {  // empties the ring; false once it is empty and ended
+    for (; ring.size > 0; --ring.size) {
+      sum += ring.slots[ring.head];
+      if (++ring.head == ring.slots.size()) ring.head = 0;
+    }
+    return !ring.ended;
+  }
+  hand_ring& ring;
+  std::int64_t sum = 0;
+};
+
+void BufferHandRing(benchmark::State& state) {
+  const auto values = state.range(0);
+  for (auto _ : state) {
+    hand_ring ring{static_cast<std::size_t>(state.range(1))};
+    std::unique_ptr<hand_task> producer = std::make_unique<hand_producer>(ring, values);
+    auto consumer = std::make_unique<hand_consumer>(ring);
+    bool more = true;
+    while (more) {
+      producer->resume();
+      more = consumer->resume();
+    }
+    benchmark::DoNotOptimize(consumer->sum);
+  }
+  buffer_counter(state);
+}
+
+void BufferCoflowScheduler(benchmark::State& state) {
+  const auto values = state.range(0);
+  for (auto _ : state) {
+    coflow::scheduler s;
+    auto sum = s.spawn(coflow::iota(std::int64_t{0}, values) | coflow::buffer(state.range(1)),
+                       coflow::fold(std::int64_t{0}, [](std::int64_t a, std::int64_t b) { return a + b; }));
+    s.run();
+    benchmark::DoNotOptimize(sum.value());
+  }
+  buffer_counter(state);
+}
+BENCHMARK(BufferHandRing)
+    ->Args({1000000, 1})
+    ->Args({1000000, 16})
+    ->Args({1000000, 256})
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK(BufferCoflowScheduler)
+    ->Args({1000000, 1})
+    ->Args({1000000, 16})
+    ->Args({1000000, 256})
+    ->Unit(benchmark::kMillisecond);
 
 // Timers: insert n timers with shuffled deadlines (all due by the time they are fired), then
 // fire them all, in deadline order.
