@@ -104,6 +104,27 @@ TEST(Scheduler, DestroyingTheSchedulerDestroysItsFlowsAndErrbacks) {
   EXPECT_TRUE(d.error().is<coflow::cancelled_error>());
 }
 
+// A spawned flow's deferred shares the flow's block: the copies handed out (and one a callback
+// keeps) must stay valid after the flow and the scheduler are gone.
+TEST(Scheduler, DeferredsOutliveTheirFlowsAndTheScheduler) {
+  int destroyed = 0;
+  coflow::deferred<std::vector<int>> done, kept, parked;
+  {
+    coflow::scheduler s;
+    done = s.spawn(coflow::from({1, 2}));
+    done.both([&](const coflow::deferred<std::vector<int>>& d) { kept = d; });
+    parked = s.spawn(parked_forever{&destroyed});
+    s.run_until(done);
+  }
+  EXPECT_EQ(destroyed, 1);
+  EXPECT_EQ(kept.value(), (std::vector<int>{1, 2}));
+  EXPECT_TRUE(kept == done);
+  ASSERT_TRUE(parked.failed());
+  parked.cancel();  // already fired: nothing to do, and no scheduler to reach
+  kept.then([&](const std::vector<int>& v) { destroyed += static_cast<int>(v.size()); });
+  EXPECT_EQ(destroyed, 3);
+}
+
 TEST(Scheduler, AFlowMayCancelItselfDuringItsTurn) {
   coflow::scheduler s;
   coflow::deferred<std::vector<int>> d;

@@ -31,7 +31,8 @@ namespace detail {
 template <class T>
 using deferred_stored_t = std::conditional_t<std::is_void_v<T>, std::monostate, T>;
 
-/// A move-only `void(Arg)` callable (callbacks may hold move-only completion handlers).
+/// A move-only `void(Arg)` callable (callbacks may hold move-only completion handlers); empty
+/// when default-made.
 template <class Arg>
 class once_fn {
   struct base {
@@ -46,14 +47,19 @@ class once_fn {
   };
 
  public:
+  once_fn() noexcept = default;
   template <class F>
   explicit once_fn(F f) : p_{std::make_unique<impl<F>>(std::move(f))} {}
   void operator()(Arg a) const { p_->call(a); }
+  explicit operator bool() const noexcept { return static_cast<bool>(p_); }
 
  private:
   std::unique_ptr<base> p_;
 };
 
+/// The state a deferred's copies share. A driver may keep it inside its own allocation (the
+/// scheduler keeps it in the spawned flow's block) and cancel through `driver_canceller`, a
+/// plain function given the state, instead of an allocated `canceller`.
 template <class T>
 struct deferred_state {
   std::optional<deferred_stored_t<T>> value;
@@ -62,7 +68,16 @@ struct deferred_state {
   bool firing = false;
   bool cancelled = false;
   std::vector<once_fn<const deferred<T>&>> callbacks;
-  std::optional<once_fn<const deferred<T>&>> canceller;
+  once_fn<const deferred<T>&> canceller;
+  void (*driver_canceller)(deferred_state&) = nullptr;
+};
+
+/// Makes a deferred over a state that a driver allocated (an aliasing `shared_ptr` into it).
+struct deferred_access {
+  template <class T>
+  static deferred<T> make(std::shared_ptr<deferred_state<T>> s) noexcept {
+    return deferred<T>{std::move(s)};
+  }
 };
 }  // namespace detail
 
@@ -92,14 +107,14 @@ class deferred {
   template <class F>
     requires std::is_invocable_v<F&, const deferred&>
   explicit deferred(F canceller) : deferred() {
-    s_->canceller.emplace(std::move(canceller));
+    s_->canceller = detail::once_fn<const deferred&>{std::move(canceller)};
   }
 
   /// Sets the canceller (see the constructor); drivers use it for the flows they spawn.
   template <class F>
     requires std::is_invocable_v<F&, const deferred&>
   void set_canceller(F canceller) {
-    if (!s_->fired) s_->canceller.emplace(std::move(canceller));
+    if (!s_->fired) s_->canceller = detail::once_fn<const deferred&>{std::move(canceller)};
   }
 
   /// A deferred that has already fired with `v`.
@@ -167,9 +182,9 @@ class deferred {
   void cancel() {
     if (s_->fired) return;
     s_->cancelled = true;
+    if (auto* c = std::exchange(s_->driver_canceller, nullptr)) c(*s_);
     if (s_->canceller) {
-      auto c = std::move(*s_->canceller);
-      s_->canceller.reset();
+      auto c = std::move(s_->canceller);
       c(*this);
     }
     if (!s_->fired) {
@@ -204,7 +219,8 @@ class deferred {
       throw already_fired_error{};
     }
     s_->fired = true;
-    s_->canceller.reset();  // it may hold the deferred itself: break the cycle
+    s_->canceller = {};  // it may hold the deferred itself: break the cycle
+    s_->driver_canceller = nullptr;
     return true;
   }
 
@@ -226,6 +242,9 @@ class deferred {
     keep->callbacks.clear();
     keep->firing = false;
   }
+
+  friend struct detail::deferred_access;
+  explicit deferred(std::shared_ptr<state> s) noexcept : s_{std::move(s)} {}
 
   std::shared_ptr<state> s_;
 };

@@ -55,13 +55,14 @@ class sched_task : public waker::target, public std::enable_shared_from_this<sch
   /// On the loop's thread, when a wake queues it: a pending timer sleep is over.
   void disarm() noexcept;
 
-  wake_state state;
+  // (Ordered so that the 4-byte members share a word: a flow's block is 8 bytes smaller.)
   std::shared_ptr<sched_core> core;
-  waker self;                // installed around each pull; dropped when the task finishes (breaks the cycle)
-  std::uint32_t gen = 0;     // bumped at every timer sleep: tells stale entries apart
-  std::size_t index = 0;     // position in the scheduler's registry
-  bool is_call;              // a `call_later` entry, not a flow
-  bool timer_armed = false;  // a live timer entry refers to this task
+  waker self;  // installed around each pull; dropped when the task finishes (breaks the cycle)
+  wake_state state;
+  std::uint32_t gen = 0;          // bumped at every timer sleep: tells stale entries apart
+  std::size_t index = 0;          // position in the scheduler's registry
+  bool is_call;                   // a `call_later` entry, not a flow
+  bool timer_armed = false;       // a live timer entry refers to this task
   bool cancel_requested = false;  // cancelled from inside its own turn
   bool finished = false;
 };
@@ -135,11 +136,27 @@ class call_task final : public sched_task {
   bool fired = false;
 };
 
+/// A spawned flow's deferred state, kept inside the flow's own block: the deferreds handed out
+/// share the block (an aliasing `shared_ptr`), so they may outlive the flow and the scheduler.
+template <class R>
+struct inline_deferred : deferred_state<R> {
+  explicit inline_deferred(sched_task* t) noexcept : owner{t} {}
+  [[nodiscard]] deferred<R> get() const {
+    auto* st = const_cast<deferred_state<R>*>(static_cast<const deferred_state<R>*>(this));
+    return deferred_access::make(std::shared_ptr<deferred_state<R>>(owner->shared_from_this(), st));
+  }
+  sched_task* owner;
+};
+
+/// A spawned flow in one allocation: the task, the stage and consumer, the deferred's state.
 template <class S, class C, class R>
 class flow_task final : public sched_task {
  public:
-  flow_task(std::shared_ptr<sched_core> c, S s, C cons, deferred<R> d, bool errback_trapped)
-      : sched_task{std::move(c), false}, body{std::move(s), std::move(cons), std::move(d), errback_trapped} {}
+  flow_task(std::shared_ptr<sched_core> c, S s, C cons, bool errback_trapped)
+      : sched_task{std::move(c), false},
+        body{std::move(s), std::move(cons), inline_deferred<R>{this}, errback_trapped} {
+    body.result_storage().driver_canceller = &cancel;
+  }
 
   turn resume() override { return body.run(self); }
   void release_flow() noexcept override { body.release(); }
@@ -148,7 +165,12 @@ class flow_task final : public sched_task {
     if (!d.fired()) d.errback(failure::make(cancelled_error{}));
   }
 
-  flow_body<S, C, R> body;
+  flow_body<S, C, R, inline_deferred<R>> body;
+
+ private:
+  // `d.cancel()`: the state is the flow's, so the flow is still allocated; the scheduler is
+  // alive too (its destructor fires every deferred it did not, which drops this function).
+  static void cancel(deferred_state<R>& st);
 };
 
 }  // namespace detail
@@ -356,6 +378,8 @@ class scheduler {
   friend class timer_handle;
   friend class detail::sched_task;
   friend class detail::call_task;
+  template <class S, class C, class R>
+  friend class detail::flow_task;
 
   struct until_flag {
     scheduler* s = nullptr;
@@ -378,18 +402,17 @@ class scheduler {
   // that the arrays take twice the registry's size, so growing them is amortized.
   static constexpr std::size_t min_queue_slots = 16;
 
+  // One allocation per flow (task, stage, consumer and deferred state); the deferred shares it.
   template <class S, class C, class R>
   deferred<R> start(S s, C c, bool errback_trapped) {
-    deferred<R> d;
-    auto t =
-        std::make_shared<detail::flow_task<S, C, R>>(core_, std::move(s), std::move(c), d, errback_trapped);
+    auto t = std::make_shared<detail::flow_task<S, C, R>>(core_, std::move(s), std::move(c), errback_trapped);
     t->self = waker{std::shared_ptr<waker::target>(t)};
-    d.set_canceller([w = std::weak_ptr<detail::sched_task>(t), this](const deferred<R>&) {
-      if (auto task = w.lock()) cancel_task(*task);
-    });
-    enroll(t);
+    deferred<R> d = detail::deferred_access::make(std::shared_ptr<detail::deferred_state<R>>(
+        t, static_cast<detail::deferred_state<R>*>(&t->body.result_storage())));
+    detail::sched_task* const raw = t.get();
+    enroll(std::move(t));
     ++live_flows_;
-    push_ready(t.get());
+    push_ready(raw);
     return d;
   }
 
@@ -673,6 +696,12 @@ inline void detail::sched_task::disarm() noexcept {
     timer_armed = false;
     --core->owner->live_timers_;
   }
+}
+
+template <class S, class C, class R>
+void detail::flow_task<S, C, R>::cancel(deferred_state<R>& st) {
+  auto& t = *static_cast<inline_deferred<R>&>(st).owner;
+  t.core->owner->cancel_task(t);
 }
 
 inline detail::turn detail::call_task::resume() {

@@ -125,22 +125,29 @@ struct collector {
   std::vector<T> result() && { return std::move(out); }
 };
 
-/// A spawned flow without its driver: the stage, the consumer and the deferred.
-template <class S, class C, class R>
+/// A spawned flow without its driver: the stage, the consumer and the deferred's state. `Res`
+/// is where that state lives: a `deferred<R>` (its own allocation), or a driver's type that
+/// keeps it inline and gives a `deferred<R>` over it from `get()`.
+template <class S, class C, class R, class Res = deferred<R>>
 class flow_body {
  public:
   /// Values pulled in one turn before the flow goes to the back of the queue, so a flow that
   /// never cooperates cannot starve the others.
   static constexpr int values_per_turn = 64;
 
-  flow_body(S s, C c, deferred<R> d, bool errback_trapped)
-      : stage_{std::move(s)},
-        consumer_{std::move(c)},
+  flow_body(S s, C c, Res d, bool errback_trapped)
+      : parts_{std::in_place, std::move(s), std::move(c)},
         result_{std::move(d)},
         errback_trapped_{errback_trapped} {}
 
-  [[nodiscard]] const deferred<R>& result() const noexcept { return result_; }
-  [[nodiscard]] bool alive() const noexcept { return stage_.has_value(); }
+  [[nodiscard]] deferred<R> result() const noexcept {
+    if constexpr (std::is_same_v<Res, deferred<R>>)
+      return result_;
+    else
+      return result_.get();
+  }
+  [[nodiscard]] Res& result_storage() noexcept { return result_; }
+  [[nodiscard]] bool alive() const noexcept { return parts_.has_value(); }
 
   // Inlined into the driver's resume: one call per turn, not two.
   [[gnu::always_inline]] turn run(const waker& w) {
@@ -157,13 +164,17 @@ class flow_body {
   }
 
   /// Destroys the flow (running its destructors) without firing the deferred.
-  void release() noexcept {
-    stage_.reset();
-    consumer_.reset();
-  }
+  void release() noexcept { parts_.reset(); }
 
  private:
   static constexpr bool trapping = may_hold_failure_v<stored_value_t<S>>;
+
+  // The stage and the consumer live and die together: one optional for both.
+  struct parts {
+    parts(S s, C c) : stage{std::move(s)}, consumer{std::move(c)} {}
+    S stage;
+    C consumer;
+  };
 
   turn run_values(const waker& w) {
     for (int i = 0; i < values_per_turn; ++i) {
@@ -177,7 +188,7 @@ class flow_body {
             }
           }
         }
-        if (!consumer_->push(*std::move(st))) {
+        if (!parts_->consumer.push(*std::move(st))) {
           succeed();
           return {turn::finished};
         }
@@ -200,31 +211,30 @@ class flow_body {
   step<value_t<S>> pull(const waker& w) {
     if constexpr (can_cooperate_v<S>) {
       waker_scope scope{w};
-      return stage_->next();
+      return parts_->stage.next();
     } else {
       (void)w;
-      return stage_->next();
+      return parts_->stage.next();
     }
   }
   void succeed() {
     if constexpr (std::is_void_v<R>) {  // a sink with no result: for_each
-      std::move(*consumer_).result();
+      std::move(parts_->consumer).result();
       release();
-      result_.callback();
+      result().callback();
     } else {
-      R r = std::move(*consumer_).result();
+      R r = std::move(parts_->consumer).result();
       release();
-      result_.callback(std::move(r));
+      result().callback(std::move(r));
     }
   }
   void fail(failure f) {
     release();
-    result_.errback(std::move(f));
+    result().errback(std::move(f));
   }
 
-  std::optional<S> stage_;
-  std::optional<C> consumer_;
-  deferred<R> result_;
+  std::optional<parts> parts_;
+  Res result_;
   bool errback_trapped_;
 };
 
