@@ -22,6 +22,7 @@
 #include <range/v3/algorithm/count_if.hpp>
 #include <range/v3/numeric/accumulate.hpp>
 #include <range/v3/range/conversion.hpp>
+#include <range/v3/view/take.hpp>
 
 using namespace std::chrono_literals;
 using ints = std::vector<int>;
@@ -31,6 +32,12 @@ using int_range = decltype(coflow::block(coflow::iota(0)));
 static_assert(std::ranges::input_range<int_range>);
 static_assert(ranges::input_range<int_range>);
 static_assert(std::ranges::input_range<decltype(coflow::block(coflow::scripted<int>({})))>);
+// Over a temporary or an lvalue, a block is a view: it composes with std::views and range-v3.
+using lvalue_range = decltype(coflow::block(std::declval<coflow::iota_source<int>&>()));
+static_assert(std::ranges::view<int_range> && std::ranges::view<lvalue_range>);
+static_assert(ranges::view_<int_range> && ranges::view_<lvalue_range>);
+static_assert(!std::ranges::borrowed_range<int_range> && !std::ranges::borrowed_range<lvalue_range>);
+static_assert(std::ranges::viewable_range<int_range> && std::ranges::viewable_range<int_range&>);
 }  // namespace
 
 TEST(Block, RangeFor) {
@@ -190,4 +197,67 @@ TEST(Block, ABlockingRangeOfMoveOnlyValuesCanBeCollected) {
   auto collected = coflow::from(coflow::block(make())) | coflow::to_vector();
   ASSERT_EQ(collected.size(), 2u);
   EXPECT_EQ(*collected[0], 1);
+}
+
+TEST(Block, ATemporaryFlowComposesWithStdViews) {
+  ints out;
+  for (int v :
+       coflow::block(coflow::iota(0) | coflow::map([](int i) { return i * 2; })) | std::views::take(3))
+    out.push_back(v);
+  EXPECT_EQ(out, (ints{0, 2, 4}));
+  auto odd = [](int i) { return i % 2 == 1; };
+  auto squared = [](int i) { return i * i; };
+  out.clear();
+  for (int v : coflow::block(coflow::iota(0, 8)) | std::views::filter(odd) | std::views::transform(squared))
+    out.push_back(v);
+  EXPECT_EQ(out, (ints{1, 9, 25, 49}));
+}
+
+TEST(Block, ATemporaryFlowComposesWithRangeV3Views) {
+  ints out;
+  for (int v : coflow::block(coflow::iota(5)) | ranges::views::take(2)) out.push_back(v);
+  EXPECT_EQ(out, (ints{5, 6}));
+}
+
+TEST(Block, AnLvalueStageInAViewIsPulledInPlace) {
+  auto s = coflow::iota(0);
+  ints out;
+  for (int v : coflow::block(s) | std::views::take(2)) out.push_back(v);
+  for (int v : coflow::block(s) | ranges::views::take(1)) out.push_back(v);
+  EXPECT_EQ(out, (ints{0, 1, 3}));  // take(2) has pulled 2 to see that it had two
+}
+
+TEST(Block, CopiesOfANamedBlockShareItsPosition) {
+  auto b = coflow::block(coflow::from({1, 2, 3, 4}));
+  ints out;
+  for (int v : b | std::views::take(1)) out.push_back(v);
+  for (int v : b) out.push_back(v);
+  EXPECT_EQ(out, (ints{1, 2, 3, 4}));
+}
+
+TEST(Block, AFailureInAViewIsRethrownAtItsPosition) {
+  ints out;
+  auto flow = coflow::scripted<int>({1, 2, coflow::failure::make(std::length_error("third")), 3});
+  try {
+    for (int v : coflow::block(std::move(flow)) | std::views::transform([](int i) { return -i; }))
+      out.push_back(v);
+    FAIL() << "no exception";
+  } catch (const std::length_error& e) {
+    EXPECT_STREQ(e.what(), "third");
+  }
+  EXPECT_EQ(out, (ints{-1, -2}));
+}
+
+TEST(Block, TakingFromAnInfiniteFlowDestroysItAfterTheLoop) {
+  int destroyed = 0;
+  ints out;
+  for (int v : coflow::block(guarded_count(destroyed)) | std::views::take(3)) {
+    out.push_back(v);
+    EXPECT_EQ(destroyed, 0);
+  }
+  EXPECT_EQ(out, (ints{0, 1, 2}));
+  EXPECT_EQ(destroyed, 1);
+  auto taken = coflow::block(guarded_count(destroyed)) | ranges::views::take(2) | ranges::to<std::vector>();
+  EXPECT_EQ(taken, (ints{0, 1}));
+  EXPECT_EQ(destroyed, 2);
 }

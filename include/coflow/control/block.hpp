@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <iterator>
+#include <memory>
 #include <optional>
 #include <type_traits>
 #include <utility>
@@ -11,24 +12,50 @@
 #include "coflow/core/blocking_wait.hpp"
 #include "coflow/core/pipe.hpp"
 #include "coflow/core/stage.hpp"
+#include "coflow/detail/ranges.hpp"
 #include "coflow/sources/from.hpp"
 
 namespace coflow {
 
-/// An input range over a flow's values, pulled on the calling thread: it sleeps for
+/// An input view over a flow's values, pulled on the calling thread: it sleeps for
 /// cooperate timeouts (or until woken, for parked stages) and rethrows a failure, with its
 /// original type, from `begin()` or `++`. Breaking out of a loop early simply stops pulling.
+/// It composes with std::views and range-v3 views:
 ///
 ///     for (auto&& v : coflow::block(src | coflow::map(f))) use(v);
+///     for (int v : coflow::block(coflow::iota(0)) | std::views::take(3)) use(v);
+///
+/// Over a temporary flow the view owns it; over an lvalue stage it refers to it. Copies of the
+/// view share one position in the flow (like `std::ranges::istream_view`), which the last copy
+/// destroys; it is not a borrowed range. (It is a range-v3 view too: the base classes say so.)
 template <class S>
-class blocking_range {
+class blocking_range : public std::ranges::view_base, public ranges::view_base {
   using stage_type = std::remove_cvref_t<S>;
   using value = value_t<stage_type>;
 
+  struct state {
+    explicit state(S s) : stage{std::forward<S>(s)} {}
+    void advance() {
+      current.reset();
+      step<value> st = puller.pull(stage);
+      if (st.has_value())
+        current.emplace(std::move(st));
+      else if (st.is_failure())
+        st.error().rethrow();
+    }
+
+    S stage;
+    detail::blocking_puller<stage_type> puller;
+    std::optional<step<value>> current;
+    bool started = false;
+  };
+
  public:
-  explicit blocking_range(S s) : stage_{std::forward<S>(s)} {}
-  blocking_range(blocking_range&&) = default;
-  blocking_range& operator=(blocking_range&&) = delete;
+  /// Over a flow of values, the view holds the value it gives (see `from`, which moves it out).
+  static constexpr bool owns_its_elements = !std::is_reference_v<value>;
+
+  blocking_range() = default;
+  explicit blocking_range(S s) : state_{std::make_shared<state>(std::forward<S>(s))} {}
 
   class iterator {
    public:
@@ -39,46 +66,35 @@ class blocking_range {
     using iterator_category = std::input_iterator_tag;
 
     iterator() = default;
-    reference operator*() const { return **owner_->current_; }
-    auto* operator->() const { return std::addressof(**owner_->current_); }
+    reference operator*() const { return **state_->current; }
+    auto* operator->() const { return std::addressof(**state_->current); }
     iterator& operator++() {
-      owner_->advance();
+      state_->advance();
       return *this;
     }
     void operator++(int) { ++*this; }
-    friend bool operator==(const iterator& it, std::default_sentinel_t) noexcept { return it.at_end(); }
+    friend bool operator==(const iterator& it, std::default_sentinel_t) noexcept {
+      return !it.state_->current;
+    }
 
    private:
     friend blocking_range;
-    bool at_end() const noexcept { return !owner_->current_; }
-    explicit iterator(blocking_range* o) noexcept : owner_{o} {}
-    blocking_range* owner_ = nullptr;
+    explicit iterator(state* s) noexcept : state_{s} {}
+    state* state_ = nullptr;
   };
 
   /// Pulls the first value (once; an input range is single-pass).
   iterator begin() {
-    if (!started_) {
-      started_ = true;
-      advance();
+    if (!state_->started) {
+      state_->started = true;
+      state_->advance();
     }
-    return iterator{this};
+    return iterator{state_.get()};
   }
   std::default_sentinel_t end() const noexcept { return {}; }
 
  private:
-  void advance() {
-    current_.reset();
-    step<value> st = puller_.pull(stage_);
-    if (st.has_value())
-      current_.emplace(std::move(st));
-    else if (st.is_failure())
-      st.error().rethrow();
-  }
-
-  S stage_;
-  detail::blocking_puller<stage_type> puller_;
-  std::optional<step<value>> current_;
-  bool started_ = false;
+  std::shared_ptr<state> state_;
 };
 
 struct block_fn {

@@ -28,18 +28,24 @@ namespace detail {
 // elements it does not own: they must never be moved out of it.
 template <class R>
 concept range_v3_view = std::is_base_of_v<ranges::view_base, std::remove_cv_t<R>>;
+
+// A view that holds the elements it gives (`block(flow)` over a flow of values) says so: they
+// are moved out of it like a container's.
+template <class R>
+concept owns_its_elements = requires { requires std::remove_cv_t<R>::owns_its_elements; };
 }  // namespace detail
 
 /// A stage over a range. `Owned` ranges are stored in the stage; the others are referred to.
 /// Elements of an owned container are moved out (so move-only values work); a view (std or
-/// range-v3) or a referred-to range gives its reference type.
+/// range-v3) or a referred-to range gives its reference type, unless the view owns its elements.
 template <class R, bool Owned>
 class range_source : public cursor_source<range_source<R, Owned>> {
   using range_t = std::conditional_t<Owned, R, R*>;
   using iterator = std::ranges::iterator_t<R>;
   using sentinel = std::ranges::sentinel_t<R>;
   static constexpr bool moves_out =
-      Owned && !std::ranges::view<R> && !detail::range_v3_view<R> && !std::is_const_v<R>;
+      Owned && !std::is_const_v<R> &&
+      ((!std::ranges::view<R> && !detail::range_v3_view<R>) || detail::owns_its_elements<R>);
 
  public:
   using value_type =
