@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSL-1.0
 // drop_while with a predicate of another type.
-// expect: coflow::drop_while: the predicate cannot be called with the upstream value type
+// expect: coflow::drop_while: the predicate cannot be called with the upstream value type, nor with its
+// elements when it is a tuple
 #include <coflow/stages/drop_while.hpp>
 
 #include <string>

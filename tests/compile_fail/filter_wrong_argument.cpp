@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSL-1.0
 // A filter whose predicate cannot take the upstream value type.
-// expect: coflow::filter: the predicate (P) cannot be called with the upstream value type (T)
+// expect: coflow::filter: the predicate (P) cannot be called with the upstream value type (T), nor with its
+// elements when T is a tuple
 #include <coflow/coflow.hpp>
 
 #include <string>

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSL-1.0
 // A map whose function cannot take the upstream value type.
-// expect: coflow::map: the function (F) cannot be called with the upstream value type (T)
+// expect: coflow::map: the function (F) cannot be called with the upstream value type (T), nor with its
+// elements when T is a tuple
 #include <coflow/coflow.hpp>
 
 #include <string>

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSL-1.0
 // scan with a function that does not take (accumulator, value).
-// expect: coflow::scan: the function cannot be called with (the accumulator, the upstream value)
+// expect: coflow::scan: the function cannot be called with (the accumulator, the upstream value), nor with
+// (the accumulator, its elements) when the value is a tuple
 #include <coflow/stages/scan.hpp>
 
 #include <string>

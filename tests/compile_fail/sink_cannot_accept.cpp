@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSL-1.0
 // for_each with a function that cannot take the values.
-// expect: coflow::for_each: the function (F) cannot be called with the upstream value type (T)
+// expect: coflow::for_each: the function (F) cannot be called with the upstream value type (T), nor with its
+// elements when T is a tuple
 #include <coflow/coflow.hpp>
 
 #include <string>

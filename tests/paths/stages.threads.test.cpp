@@ -253,6 +253,19 @@ TEST(Paths, Zip) {
   });
 }
 
+TEST(Paths, ZipThenMapAndFilterOnTheElements) {
+  for_random_cases(case_count(cases_per_adaptor), [](rng& r) {
+    const throws_on f{maybe_bad(r)};
+    check_two_branches(r, [f](auto a, auto b) {
+      return std::move(a) | coflow::zip(std::move(b)) |
+             coflow::filter([](int x, int y) { return (x + y) % 3 != 0; }) | coflow::map([f](int x, int y) {
+               f.check(x);
+               return x * 10 + y;
+             });
+    });
+  });
+}
+
 TEST(Paths, ZipLongest) {
   for_random_cases(case_count(cases_per_stage), [](rng& r) {
     check_two_branches(r, [](auto a, auto b) { return std::move(a) | coflow::zip_longest(std::move(b)); });

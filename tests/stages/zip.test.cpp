@@ -3,12 +3,14 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <functional>
 #include <memory>
 #include <ranges>
 #include <stdexcept>
 #include <string>
 #include <tuple>
+#include <utility>
 #include <vector>
 
 using coflow::cooperate;
@@ -226,4 +228,58 @@ TEST(Zip, ComposesWithOtherStagesOnBothSides) {
                coflow::to_vector();
   ASSERT_EQ(owned.size(), 2u);
   EXPECT_EQ(*std::get<0>(owned[1]), 1);
+}
+
+namespace {
+using ints = std::vector<int>;
+auto pairs() {
+  return coflow::zip(coflow::iota(1, 5), coflow::from(ints{10, 20, 30, 40}));
+}
+}  // namespace
+
+TEST(Unpacking, MapAndFilterTakeAZippedTuplesElements) {
+  auto v = pairs() | coflow::filter([](int x, int y) { return x % 2 == 0 || y == 10; }) |
+           coflow::map([](int x, int y) { return x + y; }) | coflow::to_vector();
+  EXPECT_EQ(v, (ints{11, 22, 44}));
+  // Pairs and arrays are unpacked too; the elements keep their value category.
+  auto moved = coflow::from({std::pair{1, std::string("a")}}) |
+               coflow::map([](int i, std::string&& s) { return s + std::to_string(i); }) |
+               coflow::to_vector();
+  EXPECT_EQ(moved, (std::vector<std::string>{"a1"}));
+  auto sums = coflow::from({std::array{1, 2, 3}}) |
+              coflow::map([](int a, int b, int c) { return a + b + c; }) | coflow::to_vector();
+  EXPECT_EQ(sums, (ints{6}));
+}
+
+TEST(Unpacking, AFunctionThatTakesTheTupleGetsTheTuple) {
+  struct both {
+    int operator()(const std::tuple<int, int>& t) const { return std::get<0>(t) * 100; }
+    int operator()(int x, int y) const { return x + y; }
+  };
+  EXPECT_EQ(pairs() | coflow::take(1) | coflow::map(both{}) | coflow::to_vector(), (ints{100}));
+  auto sizes = pairs() | coflow::take(2) | coflow::map([](auto&&... t) { return int(sizeof...(t)); }) |
+               coflow::to_vector();
+  EXPECT_EQ(sizes, (ints{1, 1}));
+}
+
+TEST(Unpacking, TheOtherAdaptorsThatCallAFunctionOnTheValueUnpackToo) {
+  auto less = [](int x, int y) { return x < 3 && y < 15; };
+  auto kept =
+      pairs() | coflow::take_while(less) | coflow::map([](int x, int) { return x; }) | coflow::to_vector();
+  EXPECT_EQ(kept, (ints{1}));
+  auto rest =
+      pairs() | coflow::drop_while(less) | coflow::map([](int x, int) { return x; }) | coflow::to_vector();
+  EXPECT_EQ(rest, (ints{2, 3, 4}));
+  auto running =
+      pairs() | coflow::scan(0, [](int acc, int x, int y) { return acc + x * y; }) | coflow::to_vector();
+  EXPECT_EQ(running, (ints{10, 50, 140, 300}));
+  int total = 0;
+  pairs() | coflow::for_each([&total](int x, int y) { total += x + y; });
+  EXPECT_EQ(total, 110);
+  ints seen;
+  pairs() | coflow::for_each([&seen](int x, int) {
+    seen.push_back(x);
+    return x < 2;  // a bool result stops the flow
+  });
+  EXPECT_EQ(seen, (ints{1, 2}));
 }

@@ -7,6 +7,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "coflow/detail/invoke.hpp"
 #include "coflow/sinks/sink.hpp"
 
 namespace coflow {
@@ -22,11 +23,11 @@ struct for_each_sink : sink_base<for_each_sink<F>> {
     F f;
     template <class U>
     bool push(U&& v) {
-      if constexpr (std::is_convertible_v<std::invoke_result_t<F&, U&&>, bool> &&
-                    !std::is_void_v<std::invoke_result_t<F&, U&&>>)
-        return static_cast<bool>(f(std::forward<U>(v)));
+      using result = detail::invoke_unpacked_result_t<F&, U&&>;
+      if constexpr (std::is_convertible_v<result, bool> && !std::is_void_v<result>)
+        return static_cast<bool>(detail::invoke_unpacked(f, std::forward<U>(v)));
       else {
-        f(std::forward<U>(v));
+        detail::invoke_unpacked(f, std::forward<U>(v));
         return true;
       }
     }
@@ -35,9 +36,10 @@ struct for_each_sink : sink_base<for_each_sink<F>> {
 
   template <class T>
   static constexpr bool accepts() noexcept {
-    if constexpr (!std::is_invocable_v<F&, T>) {
+    if constexpr (!detail::invocable_unpacked_v<F&, T>) {
       static_assert(detail::always_false<F, T>,
-                    "coflow::for_each: the function (F) cannot be called with the upstream value type (T)");
+                    "coflow::for_each: the function (F) cannot be called with the upstream value type (T), "
+                    "nor with its elements when T is a tuple");
       return false;
     } else {
       return true;

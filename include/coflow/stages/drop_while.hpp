@@ -10,6 +10,7 @@
 #include "coflow/core/pipe.hpp"
 #include "coflow/core/stage.hpp"
 #include "coflow/detail/diagnostic.hpp"
+#include "coflow/detail/invoke.hpp"
 #include "coflow/sources/from.hpp"
 #include "coflow/stages/adaptor.hpp"
 #include "coflow/stages/take_while.hpp"
@@ -26,7 +27,7 @@ struct drop_while_core {
 
   template <class V, class Emit>
   bool on_value(V&& v, Emit& emit) {
-    if (dropping && std::invoke(pred, std::as_const(v))) return true;
+    if (dropping && detail::invoke_unpacked(pred, std::as_const(v))) return true;
     dropping = false;
     return emit(std::forward<V>(v));
   }
@@ -47,7 +48,8 @@ struct drop_while_fn {
     constexpr int misfit = detail::predicate_misfit<P, U>();
     if constexpr (misfit == 1) {
       static_assert(detail::always_false<P>,
-                    "coflow::drop_while: the predicate cannot be called with the upstream value type");
+                    "coflow::drop_while: the predicate cannot be called with the upstream value type, "
+                    "nor with its elements when it is a tuple");
       return detail::ill_formed{};
     } else if constexpr (misfit == 2) {
       static_assert(detail::always_false<P>,

@@ -10,6 +10,7 @@
 
 #include "coflow/core/pipe.hpp"
 #include "coflow/core/stage.hpp"
+#include "coflow/detail/invoke.hpp"
 #include "coflow/sources/from.hpp"
 #include "coflow/stages/adaptor.hpp"
 
@@ -24,12 +25,13 @@ struct filter_core {
 
   template <class V, class Emit>
   bool on_value(V&& v, Emit& emit) {
-    return !std::invoke(pred, std::as_const(v)) || emit(std::forward<V>(v));
+    return !detail::invoke_unpacked(pred, std::as_const(v)) || emit(std::forward<V>(v));
   }
 };
 }  // namespace detail
 
-/// The stage `upstream | filter(pred)`: gives the values for which `pred(v)` is true.
+/// The stage `upstream | filter(pred)`: gives the values for which `pred(v)` is true (a
+/// tuple's elements are passed one by one to a predicate that cannot take the tuple).
 template <stage S, class P>
 using filter_stage = adapted_stage<S, detail::filter_core<S, P>>;
 
@@ -40,11 +42,12 @@ struct filter_fn {
     using U = std::remove_cvref_t<S>;
     using P = std::remove_cvref_t<Q>;
     using arg = const std::remove_reference_t<value_t<U>>&;
-    if constexpr (!std::is_invocable_v<P&, arg>) {
+    if constexpr (!detail::invocable_unpacked_v<P&, arg>) {
       static_assert(detail::always_false<P, arg>,
-                    "coflow::filter: the predicate (P) cannot be called with the upstream value type (T)");
+                    "coflow::filter: the predicate (P) cannot be called with the upstream value type (T), "
+                    "nor with its elements when T is a tuple");
       return detail::ill_formed{};
-    } else if constexpr (!std::convertible_to<std::invoke_result_t<P&, arg>, bool>) {
+    } else if constexpr (!std::convertible_to<detail::invoke_unpacked_result_t<P&, arg>, bool>) {
       static_assert(detail::always_false<P>,
                     "coflow::filter: the predicate does not return something convertible to bool");
       return detail::ill_formed{};

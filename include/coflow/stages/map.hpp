@@ -11,6 +11,7 @@
 
 #include "coflow/core/pipe.hpp"
 #include "coflow/core/stage.hpp"
+#include "coflow/detail/invoke.hpp"
 #include "coflow/sources/from.hpp"
 #include "coflow/stages/adaptor.hpp"
 #include "coflow/stages/zip.hpp"
@@ -20,9 +21,11 @@ namespace coflow {
 namespace detail {
 /// `f`'s result, except that a reference is taken as a value when the upstream gives values:
 /// it may refer into the argument (`map(&person::name)`), which lives only for the call.
+/// A tuple value's elements are passed one by one to a function that takes them (see
+/// `invoke_unpacked`).
 template <class F, class V>
-using map_result_t = std::conditional_t<std::is_reference_v<V>, std::invoke_result_t<F&, V>,
-                                        std::remove_cvref_t<std::invoke_result_t<F&, V>>>;
+using map_result_t = std::conditional_t<std::is_reference_v<V>, invoke_unpacked_result_t<F&, V>,
+                                        std::remove_cvref_t<invoke_unpacked_result_t<F&, V>>>;
 
 template <stage S, class F>
 struct map_core {
@@ -32,12 +35,13 @@ struct map_core {
 
   template <class V, class Emit>
   bool on_value(V&& v, Emit& emit) {
-    return emit(std::invoke(f, std::forward<V>(v)));
+    return emit(detail::invoke_unpacked(f, std::forward<V>(v)));
   }
 };
 }  // namespace detail
 
-/// The stage `upstream | map(f)`: gives `f(v)` for each upstream value `v`. An exception
+/// The stage `upstream | map(f)`: gives `f(v)` for each upstream value `v`, or `f(x, y, ...)`
+/// for a tuple value `v` = (x, y, ...) when `f` cannot take the tuple itself. An exception
 /// thrown by `f` becomes a failure in the stream. Over an upstream of values, a reference
 /// that `f` returns is copied (or moved) into a value, as it may refer into `v`.
 template <stage S, class F>
@@ -51,11 +55,12 @@ struct map_fn {
   static constexpr auto apply(S&& up, G&& g) {
     using U = std::remove_cvref_t<S>;
     using F = std::remove_cvref_t<G>;
-    if constexpr (!std::is_invocable_v<F&, value_t<U>>) {
+    if constexpr (!detail::invocable_unpacked_v<F&, value_t<U>>) {
       static_assert(detail::always_false<F, value_t<U>>,
-                    "coflow::map: the function (F) cannot be called with the upstream value type (T)");
+                    "coflow::map: the function (F) cannot be called with the upstream value type (T), "
+                    "nor with its elements when T is a tuple");
       return detail::ill_formed{};
-    } else if constexpr (std::is_void_v<std::invoke_result_t<F&, value_t<U>>>) {
+    } else if constexpr (std::is_void_v<detail::invoke_unpacked_result_t<F&, value_t<U>>>) {
       static_assert(detail::always_false<F>,
                     "coflow::map: the function returns void; a map must give a value (use "
                     "for_each to consume values)");
@@ -76,7 +81,8 @@ struct map_fn {
   constexpr auto operator()(F f, A&& a, B&&... b) const;
 };
 
-/// `src | coflow::map(f)`: `f(v)` for every value `v`. `map(f, a, b, ...)` maps over several
+/// `src | coflow::map(f)`: `f(v)` for every value `v` (`zip(a, b) | map([](int x, int y) {...})`
+/// takes a tuple's elements). `map(f, a, b, ...)` maps over several
 /// stages in step.
 inline constexpr map_fn map{};
 

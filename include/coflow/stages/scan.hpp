@@ -11,6 +11,7 @@
 #include "coflow/core/pipe.hpp"
 #include "coflow/core/stage.hpp"
 #include "coflow/detail/diagnostic.hpp"
+#include "coflow/detail/invoke.hpp"
 #include "coflow/sources/from.hpp"
 #include "coflow/stages/adaptor.hpp"
 
@@ -26,7 +27,7 @@ struct scan_core {
 
   template <class V, class Emit>
   bool on_value(V&& v, Emit& emit) {
-    acc = std::invoke(f, std::move(acc), std::forward<V>(v));
+    acc = detail::invoke_unpacked(f, std::forward<V>(v), std::move(acc));
     return emit(A(acc));  // a copy: the consumer may take it by rvalue
   }
 };
@@ -44,11 +45,12 @@ struct scan_fn {
     using U = std::remove_cvref_t<S>;
     using A = std::remove_cvref_t<I>;
     using F = std::remove_cvref_t<G>;
-    if constexpr (!std::is_invocable_v<F&, A, value_t<U>>) {
+    if constexpr (!detail::invocable_unpacked_v<F&, value_t<U>, A>) {
       static_assert(detail::always_false<F>,
-                    "coflow::scan: the function cannot be called with (the accumulator, the upstream value)");
+                    "coflow::scan: the function cannot be called with (the accumulator, the upstream value), "
+                    "nor with (the accumulator, its elements) when the value is a tuple");
       return detail::ill_formed{};
-    } else if constexpr (!std::is_assignable_v<A&, std::invoke_result_t<F&, A, value_t<U>>>) {
+    } else if constexpr (!std::is_assignable_v<A&, detail::invoke_unpacked_result_t<F&, value_t<U>, A>>) {
       static_assert(detail::always_false<F>,
                     "coflow::scan: the function's result cannot be assigned to the accumulator's type");
       return detail::ill_formed{};

@@ -10,6 +10,7 @@
 #include "coflow/core/pipe.hpp"
 #include "coflow/core/stage.hpp"
 #include "coflow/detail/diagnostic.hpp"
+#include "coflow/detail/invoke.hpp"
 #include "coflow/sources/from.hpp"
 #include "coflow/stages/adaptor.hpp"
 
@@ -26,7 +27,7 @@ struct take_while_core {
   [[nodiscard]] bool exhausted() const noexcept { return over; }
   template <class V, class Emit>
   bool on_value(V&& v, Emit& emit) {
-    if (!std::invoke(pred, std::as_const(v))) return !(over = true);
+    if (!detail::invoke_unpacked(pred, std::as_const(v))) return !(over = true);
     return emit(std::forward<V>(v));
   }
 };
@@ -36,9 +37,9 @@ struct take_while_core {
 template <class P, stage S>
 constexpr int predicate_misfit() {
   using arg = const std::remove_reference_t<value_t<S>>&;
-  if constexpr (!std::is_invocable_v<P&, arg>)
+  if constexpr (!invocable_unpacked_v<P&, arg>)
     return 1;
-  else if constexpr (!std::is_convertible_v<std::invoke_result_t<P&, arg>, bool>)
+  else if constexpr (!std::is_convertible_v<invoke_unpacked_result_t<P&, arg>, bool>)
     return 2;
   else
     return 0;
@@ -58,7 +59,8 @@ struct take_while_fn {
     constexpr int misfit = detail::predicate_misfit<P, U>();
     if constexpr (misfit == 1) {
       static_assert(detail::always_false<P>,
-                    "coflow::take_while: the predicate cannot be called with the upstream value type");
+                    "coflow::take_while: the predicate cannot be called with the upstream value type, "
+                    "nor with its elements when it is a tuple");
       return detail::ill_formed{};
     } else if constexpr (misfit == 2) {
       static_assert(detail::always_false<P>,
