@@ -54,6 +54,12 @@ constexpr decltype(auto) as_stage(X&& x) {
   else
     return from(std::forward<X>(x));
 }
+/// Whether `X` can be stored in a stage being built: false for an lvalue of a move-only stage,
+/// which would be copied (the checks of `|`, zip, merge, spawn, ... then say "std::move it in").
+template <class X>
+constexpr bool copyable_branch = !std::is_lvalue_reference_v<X> || !stage<std::remove_cvref_t<X>> ||
+                                 std::is_copy_constructible_v<std::remove_cvref_t<X>>;
+
 template <class X>
 using as_stage_t = std::remove_cvref_t<decltype(as_stage(std::declval<X>()))>;
 }  // namespace detail

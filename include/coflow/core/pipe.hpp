@@ -61,6 +61,11 @@ class closure {
       static_assert(detail::always_false<L>,
                     "coflow: the left side of | is neither a stage nor a range (see the type L)");
       return detail::ill_formed{};
+    } else if constexpr (!detail::copyable_branch<L>) {
+      static_assert(detail::always_false<L>,
+                    "coflow: a move-only stage (see L) is used as an lvalue on the left of |, which "
+                    "would copy it; std::move it in");
+      return detail::ill_formed{};
     } else if constexpr (std::is_same_v<Fn, detail::compose_fn>) {
       // `src | (a | b)` applies a then b here, not in compose_fn::apply, which keeps a check
       // failing in `a` or `b` within the budget of lines of one diagnostic.

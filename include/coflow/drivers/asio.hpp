@@ -348,6 +348,10 @@ auto spawn(Ctx&& ctx, X&& flow, spawn_options options = {}) {
     static_assert(coflow::detail::always_false<X>,
                   "coflow::asio::spawn: the flow is neither a stage nor a range");
     return coflow::detail::ill_formed{};
+  } else if constexpr (!coflow::detail::copyable_branch<X>) {
+    static_assert(coflow::detail::always_false<X>,
+                  "coflow::asio::spawn: a move-only stage was passed as an lvalue; std::move it in");
+    return coflow::detail::ill_formed{};
   } else {
     using S = coflow::detail::as_stage_t<X>;
     using spec = coflow::detail::collect_spec<S>;
@@ -365,6 +369,10 @@ auto spawn(Ctx&& ctx, X&& flow, K&& k) {
   } else if constexpr (!coflow::detail::stage_like<X>) {
     static_assert(coflow::detail::always_false<X>,
                   "coflow::asio::spawn: the flow is neither a stage nor a range");
+    return coflow::detail::ill_formed{};
+  } else if constexpr (!coflow::detail::copyable_branch<X>) {
+    static_assert(coflow::detail::always_false<X>,
+                  "coflow::asio::spawn: a move-only stage was passed as an lvalue; std::move it in");
     return coflow::detail::ill_formed{};
   } else if constexpr (!sink<K>) {
     static_assert(coflow::detail::always_false<K>,
@@ -394,6 +402,10 @@ auto async_run(Ctx&& ctx, X&& flow, Token&& token) {
   } else if constexpr (!coflow::detail::stage_like<X>) {
     static_assert(coflow::detail::always_false<X>,
                   "coflow::asio::async_run: the flow is neither a stage nor a range");
+    return coflow::detail::ill_formed{};
+  } else if constexpr (!coflow::detail::copyable_branch<X>) {
+    static_assert(coflow::detail::always_false<X>,
+                  "coflow::asio::async_run: a move-only stage was passed as an lvalue; std::move it in");
     return coflow::detail::ill_formed{};
   } else {
     using S = coflow::detail::as_stage_t<X>;

@@ -260,6 +260,10 @@ class scheduler {
       static_assert(detail::always_false<X>,
                     "coflow::scheduler::spawn: the flow is neither a stage nor a range");
       return detail::ill_formed{};
+    } else if constexpr (!detail::copyable_branch<X>) {
+      static_assert(detail::always_false<X>,
+                    "coflow::scheduler::spawn: a move-only stage was passed as an lvalue; std::move it in");
+      return detail::ill_formed{};
     } else {
       using S = detail::as_stage_t<X>;
       using spec = detail::collect_spec<S>;
@@ -279,6 +283,10 @@ class scheduler {
     } else if constexpr (!detail::stage_like<X>) {
       static_assert(detail::always_false<X>,
                     "coflow::scheduler::spawn: the flow is neither a stage nor a range");
+      return detail::ill_formed{};
+    } else if constexpr (!detail::copyable_branch<X>) {
+      static_assert(detail::always_false<X>,
+                    "coflow::scheduler::spawn: a move-only stage was passed as an lvalue; std::move it in");
       return detail::ill_formed{};
     } else if constexpr (!sink<K>) {
       static_assert(detail::always_false<K>,

@@ -110,6 +110,10 @@ constexpr auto map_fn::operator()(F f, A&& a, B&&... b) const {
     static_assert(detail::always_false<A, B...>,
                   "coflow::map: an argument after the function is neither a stage nor a range");
     return detail::ill_formed{};
+  } else if constexpr (!(detail::copyable_branch<A> && (detail::copyable_branch<B> && ...))) {
+    static_assert(detail::always_false<A, B...>,
+                  "coflow::map: a move-only stage was passed as an lvalue; std::move it in");
+    return detail::ill_formed{};
   } else if constexpr (sizeof...(B) == 0) {
     return map_fn::apply(detail::as_stage(std::forward<A>(a)), std::move(f));
   } else {

@@ -145,9 +145,6 @@ struct merge_wrap {
 // What `merge` and `concurrent` accept as branches.
 template <class... B>
 constexpr bool all_stage_like = (stage_like<B> && ...);
-template <class B>
-constexpr bool copyable_branch = !std::is_lvalue_reference_v<B> || !stage<std::remove_cvref_t<B>> ||
-                                 std::is_copy_constructible_v<std::remove_cvref_t<B>>;
 }  // namespace detail
 
 /// The stage `merge(a, b, ...)`: the branches' values in the order they become ready (see

@@ -185,6 +185,10 @@ struct zip_fn {
                     "coflow::zip: a branch (an argument of zip) is neither a stage nor a range; "
                     "wrap a single value with coflow::just");
       return detail::ill_formed{};
+    } else if constexpr (!detail::copyable_branch<B>) {
+      static_assert(detail::always_false<B>,
+                    "coflow::zip: a move-only stage was passed as an lvalue; std::move it in");
+      return detail::ill_formed{};
     } else {
       return make_closure<zip_fn>(detail::as_stage(std::forward<B>(b)));
     }
@@ -201,6 +205,11 @@ struct zip_fn {
       static_assert(detail::always_false<A, B, C...>,
                     "coflow::zip: a branch (an argument of zip) is neither a stage nor a range; "
                     "wrap a single value with coflow::just");
+      return detail::ill_formed{};
+    } else if constexpr (!(detail::copyable_branch<A> && detail::copyable_branch<B> &&
+                           (detail::copyable_branch<C> && ...))) {
+      static_assert(detail::always_false<A, B, C...>,
+                    "coflow::zip: a move-only stage was passed as an lvalue; std::move it in");
       return detail::ill_formed{};
     } else {
       return zip_stage<detail::as_stage_t<A>, detail::as_stage_t<B>, detail::as_stage_t<C>...>{

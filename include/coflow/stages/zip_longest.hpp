@@ -124,6 +124,10 @@ struct zip_longest_fn {
                     "coflow::zip_longest: a branch (an argument of zip_longest) is neither a stage "
                     "nor a range; wrap a single value with coflow::just");
       return detail::ill_formed{};
+    } else if constexpr (!detail::copyable_branch<B>) {
+      static_assert(detail::always_false<B>,
+                    "coflow::zip_longest: a move-only stage was passed as an lvalue; std::move it in");
+      return detail::ill_formed{};
     } else {
       return make_closure<zip_longest_fn>(detail::as_stage(std::forward<B>(b)));
     }
@@ -139,6 +143,11 @@ struct zip_longest_fn {
       static_assert(detail::always_false<A, B, C...>,
                     "coflow::zip_longest: a branch (an argument of zip_longest) is neither a stage "
                     "nor a range; wrap a single value with coflow::just");
+      return detail::ill_formed{};
+    } else if constexpr (!(detail::copyable_branch<A> && detail::copyable_branch<B> &&
+                           (detail::copyable_branch<C> && ...))) {
+      static_assert(detail::always_false<A, B, C...>,
+                    "coflow::zip_longest: a move-only stage was passed as an lvalue; std::move it in");
       return detail::ill_formed{};
     } else {
       return zip_longest_stage<detail::as_stage_t<A>, detail::as_stage_t<B>, detail::as_stage_t<C>...>{
