@@ -374,6 +374,11 @@ auto spawn(Ctx&& ctx, X&& flow, K&& k) {
     static_assert(coflow::detail::always_false<X>,
                   "coflow::asio::spawn: a move-only stage was passed as an lvalue; std::move it in");
     return coflow::detail::ill_formed{};
+  } else if constexpr (coflow::detail::sink_without_base<K, value_t<coflow::detail::as_stage_t<X>>>) {
+    static_assert(coflow::detail::always_false<K>,
+                  "coflow::asio::spawn: the third argument (K) has consumer<T>() but is not a sink; a "
+                  "sink derives from coflow::sink_base<K>");
+    return coflow::detail::ill_formed{};
   } else if constexpr (!sink<K>) {
     static_assert(coflow::detail::always_false<K>,
                   "coflow::asio::spawn: the third argument (K) is neither a sink nor spawn_options; "

@@ -288,6 +288,11 @@ class scheduler {
       static_assert(detail::always_false<X>,
                     "coflow::scheduler::spawn: a move-only stage was passed as an lvalue; std::move it in");
       return detail::ill_formed{};
+    } else if constexpr (detail::sink_without_base<K, value_t<detail::as_stage_t<X>>>) {
+      static_assert(detail::always_false<K>,
+                    "coflow::scheduler::spawn: the second argument (K) has consumer<T>() but is not a "
+                    "sink; a sink derives from coflow::sink_base<K>");
+      return detail::ill_formed{};
     } else if constexpr (!sink<K>) {
       static_assert(detail::always_false<K>,
                     "coflow::scheduler::spawn: the second argument (K) is neither a sink nor "

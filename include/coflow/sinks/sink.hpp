@@ -13,12 +13,12 @@
 
 namespace coflow {
 
-/// A sink is an object with `consumer<T>()`, giving a consumer with `bool push(v)` (false:
-/// "I need no more") and `result()`. A sink that does not take every T says so in a static
-/// `accepts<T>()`: `static_assert` with one sentence and return false, and coflow gives
-/// `detail::ill_formed` instead of running the flow, so nothing further is instantiated. Sinks
-/// are how a flow ends: `src | sink` runs the flow on this thread; `scheduler.spawn(src, sink)`
-/// runs it on a scheduler.
+/// A sink derives from `sink_base<Self>` and has `consumer<T>()`, giving a consumer with
+/// `bool push(v)` (false: "I need no more") and `result()`. A sink that does not take every T
+/// says so in a static `accepts<T>()`: `static_assert` with one sentence and return false, and
+/// coflow gives `detail::ill_formed` instead of running the flow, so nothing further is
+/// instantiated. Sinks are how a flow ends: `src | sink` runs the flow on this thread;
+/// `scheduler.spawn(src, sink)` runs it on a scheduler. (docs/design.md#writing-a-sink)
 template <class X>
 concept sink = detail::ends_a_flow<X>;
 
@@ -47,6 +47,25 @@ auto run(S&& s, K&& k)
   requires(!std::is_lvalue_reference_v<S>)
 {
   return run(s, std::forward<K>(k));
+}
+
+namespace detail {
+/// An object with `consumer<T>()` that does not derive from `sink_base`: a sink with its base
+/// forgotten, which `|` and `spawn` name in their diagnostic.
+template <class K, class T>
+concept sink_without_base =
+    !ends_a_flow<K> && requires { std::declval<std::remove_cvref_t<K>>().template consumer<T>(); };
+}  // namespace detail
+
+/// `stage | k` where `k` has `consumer<T>()` but no `sink_base`: one sentence saying so
+/// (found by argument-dependent lookup through the stage's namespace or base).
+template <class L, class K>
+  requires stage<std::remove_cvref_t<L>> && detail::sink_without_base<K, value_t<std::remove_cvref_t<L>>>
+constexpr auto operator|(L&&, K&&) {
+  static_assert(detail::always_false<K>,
+                "coflow: the right side of | (K) has consumer<T>() but is not a sink; a sink derives "
+                "from coflow::sink_base<K>");
+  return detail::ill_formed{};
 }
 
 /// CRTP base of sinks: `stage | sink` (and `range | sink`) runs the flow.

@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: BSL-1.0
+// A custom sink that does not derive from coflow::sink_base, on the right of |.
+// expect: coflow: the right side of | (K) has consumer<T>() but is not a sink; a sink derives from coflow::sink_base<K>
+#include <coflow/coflow.hpp>
+
+#include <utility>
+#include <vector>
+
+#if COFLOW_MISUSE
+struct reply_sink {
+#else
+struct reply_sink : coflow::sink_base<reply_sink> {
+#endif
+  template <class T>
+  struct consumer_type {
+    std::vector<T> out;
+    bool push(T v) {
+      out.push_back(std::move(v));
+      return true;
+    }
+    std::vector<T> result() && { return std::move(out); }
+  };
+  template <class T>
+  consumer_type<T> consumer() && {
+    return {};
+  }
+};
+
+int main() {
+  auto v = coflow::iota(0, 3) | reply_sink{};
+  (void)v;
+}
