@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSL-1.0
 // Spawning on an io_context into a custom sink that does not derive from coflow::sink_base.
-// expect: coflow::asio::spawn: the third argument (K) has consumer<T>() but is not a sink; a sink derives from coflow::sink_base<K>
+// expect: coflow::asio::spawn: the third argument (K) has consumer<T>() but is not a sink; a sink derives
+// from coflow::sink_base<K>
 #include <coflow/asio.hpp>
 #include <coflow/sources/iota.hpp>
 

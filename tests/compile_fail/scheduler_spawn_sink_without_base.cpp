@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSL-1.0
 // Spawning into a custom sink that does not derive from coflow::sink_base.
-// expect: coflow::scheduler::spawn: the second argument (K) has consumer<T>() but is not a sink; a sink derives from coflow::sink_base<K>
+// expect: coflow::scheduler::spawn: the second argument (K) has consumer<T>() but is not a sink; a sink
+// derives from coflow::sink_base<K>
 #include <coflow/coflow.hpp>
 
 #include <utility>

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSL-1.0
 // A custom sink that does not derive from coflow::sink_base, on the right of |.
-// expect: coflow: the right side of | (K) has consumer<T>() but is not a sink; a sink derives from coflow::sink_base<K>
+// expect: coflow: the right side of | (K) has consumer<T>() but is not a sink; a sink derives from
+// coflow::sink_base<K>
 #include <coflow/coflow.hpp>
 
 #include <utility>
