@@ -13,7 +13,7 @@ need_packages "${COFLOW_TEST_PACKAGES[@]}"
 jobs=$(nproc)
 presets=${COFLOW_PRESETS:-"debug clang-debug clang-libcxx asan tsan"}
 
-# Services the tests need (PostgreSQL), stopped again on exit.
+# Services the tests need (PostgreSQL, Redis), stopped again on exit.
 if [ -x scripts/services.sh ]; then
   . scripts/services.sh
   start_services
