@@ -4,7 +4,8 @@
 # expect text), and nothing after it beyond the budget of MAX_LINES lines of output in all.
 # A case that holds `#if COFLOW_MISUSE ... #else ... #endif` is built twice: with the misuse,
 # which must fail so, and with its fix (COFLOW_MISUSE=0), which must compile (unless FIXES is
-# OFF: the fixes are plain code, built under one compiler is enough). A case may
+# OFF: the fixes are plain code, built under one compiler is enough; FIX_FLAGS may add a
+# precompiled header for them). A case may
 # raise its budget with a `// lines: N` line that says why (clang prints three lines for each
 # step of instantiation, g++ one).
 file(STRINGS ${SOURCE} expect_lines REGEX "^// expect: ")
@@ -15,7 +16,7 @@ list(GET expect_lines 0 expect)
 string(REGEX REPLACE "^// expect: " "" expect "${expect}")
 file(READ ${SOURCE} text)
 if(FIXES AND text MATCHES "#if COFLOW_MISUSE")
-  execute_process(COMMAND ${CXX} ${FLAGS} -DCOFLOW_MISUSE=0 ${SOURCE}
+  execute_process(COMMAND ${CXX} ${FLAGS} ${FIX_FLAGS} -DCOFLOW_MISUSE=0 ${SOURCE}
     RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
   if(NOT rc EQUAL 0)
     message(FATAL_ERROR "${SOURCE}: the fix (COFLOW_MISUSE=0) should compile but did not:\n${out}${err}")
