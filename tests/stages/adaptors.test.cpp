@@ -9,6 +9,7 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <tuple>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -229,6 +230,25 @@ TEST(ChunkBy, AConsumerThatStopsAtARunStopsThePull) {
                coflow::first();
   EXPECT_EQ(first, (vi{0, 1, 2}));
   EXPECT_EQ(n, 4);  // the value that closed the run, and no more
+}
+
+TEST(TupleValues, FlatMapAndTheKeyFunctionsTakeTheElements) {
+  const vi a{1, 2, 2, 3}, b{10, 20, 20, 31};
+  auto flat = coflow::zip(a, b) | coflow::flat_map([](int x, int y) {
+                return vi{x, y};
+              }) |
+              coflow::to_vector();
+  EXPECT_EQ(flat, (vi{1, 10, 2, 20, 2, 20, 3, 31}));
+  auto distinct = coflow::zip(a, b) | coflow::distinct_until_changed([](int x, int y) { return x + y; }) |
+                  coflow::map([](int x, int) { return x; }) | coflow::to_vector();
+  EXPECT_EQ(distinct, (vi{1, 2, 3}));
+  auto runs = coflow::zip(a, b) | coflow::chunk_by([](int, int y) { return y / 30; }) | coflow::to_vector();
+  ASSERT_EQ(runs.size(), 2u);
+  EXPECT_EQ(runs[0].size(), 3u);
+  EXPECT_EQ(std::get<0>(runs[1][0]), 3);
+  // A function that takes the tuple itself still gets the tuple.
+  auto whole = coflow::zip(a, b) | coflow::distinct_until_changed() | coflow::to_vector();
+  EXPECT_EQ(whole.size(), 3u);
 }
 
 // ---- sliding ------------------------------------------------------------------------------

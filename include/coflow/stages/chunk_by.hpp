@@ -11,6 +11,7 @@
 #include "coflow/core/pipe.hpp"
 #include "coflow/core/stage.hpp"
 #include "coflow/detail/diagnostic.hpp"
+#include "coflow/detail/invoke.hpp"
 #include "coflow/sources/from.hpp"
 #include "coflow/stages/adaptor.hpp"
 
@@ -62,7 +63,7 @@ struct same_key {
   Key key;
   template <class A, class B>
   bool operator()(const A& a, const B& b) {
-    return std::invoke(key, a) == std::invoke(key, b);
+    return invoke_unpacked(key, a) == invoke_unpacked(key, b);
   }
 };
 }  // namespace detail
@@ -73,8 +74,8 @@ struct chunk_by_fn {
     using U = std::remove_cvref_t<S>;
     using P = std::remove_cvref_t<Q>;
     using arg = const stored_value_t<U>&;
-    if constexpr (std::is_invocable_v<P&, arg> && !std::is_invocable_v<P&, arg, arg>) {
-      if constexpr (!std::equality_comparable<std::invoke_result_t<P&, arg>>) {
+    if constexpr (detail::invocable_unpacked_v<P&, arg> && !std::is_invocable_v<P&, arg, arg>) {
+      if constexpr (!std::equality_comparable<detail::invoke_unpacked_result_t<P&, arg>>) {
         static_assert(detail::always_false<P>, "coflow::chunk_by: the key has no operator==");
         return detail::ill_formed{};
       } else {

@@ -12,6 +12,7 @@
 #include "coflow/core/pipe.hpp"
 #include "coflow/core/stage.hpp"
 #include "coflow/detail/diagnostic.hpp"
+#include "coflow/detail/invoke.hpp"
 #include "coflow/sources/from.hpp"
 #include "coflow/stages/adaptor.hpp"
 
@@ -19,7 +20,7 @@ namespace coflow {
 
 namespace detail {
 template <class Key, class V>
-using distinct_key_t = std::remove_cvref_t<std::invoke_result_t<Key&, const std::remove_reference_t<V>&>>;
+using distinct_key_t = std::remove_cvref_t<invoke_unpacked_result_t<Key&, const std::remove_reference_t<V>&>>;
 
 template <stage S, class Key>
 struct distinct_until_changed_core {
@@ -30,7 +31,7 @@ struct distinct_until_changed_core {
 
   template <class V, class Emit>
   bool on_value(V&& v, Emit& emit) {
-    auto k = std::invoke(key, std::as_const(v));
+    auto k = detail::invoke_unpacked(key, std::as_const(v));
     if (last && *last == k) return true;
     last.emplace(std::move(k));
     return emit(std::forward<V>(v));
@@ -50,10 +51,11 @@ struct distinct_until_changed_fn {
     using U = std::remove_cvref_t<S>;
     using Key = std::remove_cvref_t<K>;
     using arg = const std::remove_reference_t<value_t<U>>&;
-    if constexpr (!std::is_invocable_v<Key&, arg>) {
+    if constexpr (!detail::invocable_unpacked_v<Key&, arg>) {
       static_assert(
           detail::always_false<Key>,
-          "coflow::distinct_until_changed: the key function cannot be called with the upstream value type");
+          "coflow::distinct_until_changed: the key function cannot be called with the upstream value type, "
+          "nor with its elements when it is a tuple");
       return detail::ill_formed{};
     } else if constexpr (!std::equality_comparable<detail::distinct_key_t<Key, value_t<U>>>) {
       static_assert(
@@ -61,7 +63,7 @@ struct distinct_until_changed_fn {
           "coflow::distinct_until_changed: the key (the value itself by default) has no operator==");
       return detail::ill_formed{};
     } else if constexpr (!std::is_constructible_v<detail::distinct_key_t<Key, value_t<U>>,
-                                                  std::invoke_result_t<Key&, arg>>) {
+                                                  detail::invoke_unpacked_result_t<Key&, arg>>) {
       static_assert(detail::always_false<Key>,
                     "coflow::distinct_until_changed: the key (the value itself by default) cannot be copied");
       return detail::ill_formed{};

@@ -11,17 +11,19 @@
 #include "coflow/core/pipe.hpp"
 #include "coflow/core/stage.hpp"
 #include "coflow/detail/diagnostic.hpp"
+#include "coflow/detail/invoke.hpp"
 #include "coflow/sources/from.hpp"
 
 namespace coflow {
 
 namespace detail {
 template <stage S, class F>
-using flat_map_inner_t = as_stage_t<std::invoke_result_t<F&, value_t<S>>>;
+using flat_map_inner_t = as_stage_t<invoke_unpacked_result_t<F&, value_t<S>>>;
 }  // namespace detail
 
 /// The stage `upstream | flat_map(f)`: for each upstream value `v`, every value of the stage
-/// (or range, as `from` takes it) `f(v)`, then the next upstream value (range-v3's
+/// (or range, as `from` takes it) `f(v)` (`f(x, y, ...)` for a tuple's elements, as `map`),
+/// then the next upstream value (range-v3's
 /// `for_each`, Rx's `concat_map`). The inner stage may cooperate; its cooperates and its
 /// failure are given as they come, and a failure (of the upstream, of `f` or of an inner
 /// stage) ends the stage after the values before it.
@@ -53,7 +55,7 @@ class flat_map_stage : public stage_base<S, detail::flat_map_inner_t<S, F>> {
         return std::move(u).template forward_signal<value_type>();
       }
       try {
-        inner_.emplace(detail::as_stage(std::invoke(f_, *std::move(u))));
+        inner_.emplace(detail::as_stage(detail::invoke_unpacked(f_, *std::move(u))));
       } catch (...) {
         ended_ = true;
         return failure::current();
@@ -71,7 +73,7 @@ class flat_map_stage : public stage_base<S, detail::flat_map_inner_t<S, F>> {
       inner_.reset();
       if (!more || ended_) return;
       up_.drive([&](auto&& v) {
-        detail::as_stage(std::invoke(f_, std::forward<decltype(v)>(v))).drive(give);
+        detail::as_stage(detail::invoke_unpacked(f_, std::forward<decltype(v)>(v))).drive(give);
         return more;
       });
     } catch (...) {
@@ -98,11 +100,12 @@ struct flat_map_fn {
   static constexpr auto apply(S&& up, G&& g) {
     using U = std::remove_cvref_t<S>;
     using F = std::remove_cvref_t<G>;
-    if constexpr (!std::is_invocable_v<F&, value_t<U>>) {
+    if constexpr (!detail::invocable_unpacked_v<F&, value_t<U>>) {
       static_assert(detail::always_false<F>,
-                    "coflow::flat_map: the function cannot be called with the upstream value type");
+                    "coflow::flat_map: the function cannot be called with the upstream value type, nor with "
+                    "its elements when it is a tuple");
       return detail::ill_formed{};
-    } else if constexpr (!detail::stage_like<std::invoke_result_t<F&, value_t<U>>>) {
+    } else if constexpr (!detail::stage_like<detail::invoke_unpacked_result_t<F&, value_t<U>>>) {
       static_assert(detail::always_false<F>,
                     "coflow::flat_map: the function returns neither a stage nor a range");
       return detail::ill_formed{};
