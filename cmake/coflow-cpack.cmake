@@ -16,4 +16,17 @@ set(CPACK_DEBIAN_PACKAGE_SECTION libdevel)
 set(CPACK_DEBIAN_PACKAGE_DEPENDS "libboost-dev (>= 1.74), librange-v3-dev")
 list(REMOVE_DUPLICATES COFLOW_DEB_SUGGESTS)
 list(JOIN COFLOW_DEB_SUGGESTS ", " CPACK_DEBIAN_PACKAGE_SUGGESTS)
+
+# Debian's machine-readable copyright file, from LICENSE, where Debian policy puts it.
+file(STRINGS ${PROJECT_SOURCE_DIR}/LICENSE coflow_license_lines)
+set(coflow_copyright "Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\n"
+                     "Upstream-Name: coflow\n\nFiles: *\nCopyright: the coflow authors\nLicense: BSL-1.0\n")
+foreach(line IN LISTS coflow_license_lines)
+  if(line STREQUAL "")
+    set(line ".")
+  endif()
+  string(APPEND coflow_copyright " ${line}\n")
+endforeach()
+file(WRITE ${CMAKE_CURRENT_BINARY_DIR}/copyright ${coflow_copyright})
+install(FILES ${CMAKE_CURRENT_BINARY_DIR}/copyright DESTINATION ${CMAKE_INSTALL_DATAROOTDIR}/doc/libcoflow-dev)
 include(CPack)

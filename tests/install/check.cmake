@@ -106,8 +106,12 @@ elseif(MODE STREQUAL "deb")
   run("dpkg-deb -c" dpkg-deb -c ${deb})
   expect_in("dpkg-deb -c" "${run_output}" "/usr/include/coflow/coflow.hpp" "/usr/include/coflow/sql/sqlite.hpp"
             "/usr/lib/[^ ]*cmake/coflow/coflow-config.cmake" "/usr/lib/[^ ]*cmake/coflow/coflow-sqlite-targets.cmake"
-            "/usr/lib/[^ ]*pkgconfig/coflow.pc" "/usr/lib/[^ ]*pkgconfig/coflow-sqlite.pc")
+            "/usr/lib/[^ ]*pkgconfig/coflow.pc" "/usr/lib/[^ ]*pkgconfig/coflow-sqlite.pc"
+            "/usr/share/doc/libcoflow-dev/copyright")
   run("dpkg-deb -x" dpkg-deb -x ${deb} ${WORK_DIR}/root)
+  file(READ ${WORK_DIR}/root/usr/share/doc/libcoflow-dev/copyright copyright)
+  expect_in("the .deb's copyright file" "${copyright}" "^Format: https://www.debian.org/doc/packaging-manuals/"
+            "\nLicense: BSL-1.0\n Boost Software License - Version 1.0" "\n [.]\n Permission is hereby granted")
   build_and_run_consumer(${WORK_DIR}/build -DCMAKE_PREFIX_PATH=${WORK_DIR}/root/usr)
 else()
   message(FATAL_ERROR "unknown MODE '${MODE}'")
