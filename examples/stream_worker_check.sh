@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: BSL-1.0
 # At-least-once across processes: a producer appends N messages, four workers of one group
 # handle them, one is killed (SIGKILL) mid-stream; after de-duplication by message id the
-# workers' outputs hold every message exactly once. Needs COFLOW_REDIS (scripts/services.sh);
+# workers' outputs hold every message exactly once. Prints how many were re-delivered. Needs COFLOW_REDIS (scripts/services.sh);
 # exits 77 (skipped) without it.
 #   examples/stream_worker_check.sh build/debug/examples/stream_worker [N]
 set -u
@@ -42,6 +42,6 @@ pids=()
 total=$(cat "$dir"/w*.out | wc -l)
 read -r unique sum < <(cat "$dir"/w*.out | awk '!seen[$1]++ { u++; s += $2 } END { printf "%d %.0f\n", u, s }')
 expected_sum=$((n * (n - 1) / 2))
-echo "lines $total, unique ids $unique (expected $n), sum $sum (expected $expected_sum)"
+echo "lines $total, unique ids $unique (expected $n), re-delivered $((total - unique)), sum $sum (expected $expected_sum)"
 [ "$unique" -eq "$n" ] && [ "$sum" -eq "$expected_sum" ] && exit $status
 exit 1

@@ -13,14 +13,26 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <iostream>
+
+#include <hiredis/hiredis.h>
+#include <netinet/in.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <csignal>
 #include <cstdint>
 #include <cstdlib>
+#include <filesystem>
 #include <memory>
+#include <set>
+#include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 using ::testing::HasSubstr;
@@ -68,6 +80,83 @@ class Redis : public ::testing::Test {
 redis::fields numbered(int i) {
   return {{"n", std::to_string(i)}, {"name", "item " + std::to_string(i)}};
 }
+
+// A redis-server of the test's own (from PATH, as scripts/services.sh starts it) on a free
+// port, which the test kills (SIGKILL) and starts again on the same port. Its append-only file
+// is written and fsync'd before each reply, so a restart keeps every write a client saw
+// answered: the stream, the group, what was delivered and what was acknowledged.
+class own_server {
+ public:
+  own_server() : dir_{make_dir()}, port_{free_port()} { start(); }
+  own_server(const own_server&) = delete;
+  own_server& operator=(const own_server&) = delete;
+  ~own_server() {
+    stop();
+    std::filesystem::remove_all(dir_);
+  }
+  std::string where() const { return "127.0.0.1:" + std::to_string(port_); }
+  void restart() {
+    stop();
+    start();
+  }
+  void stop() {
+    if (pid_ <= 0) return;
+    ::kill(pid_, SIGKILL);
+    ::waitpid(pid_, nullptr, 0);
+    pid_ = -1;
+  }
+
+ private:
+  static std::string make_dir() {
+    std::string d = (std::filesystem::temp_directory_path() / "coflow-redis-restart.XXXXXX").string();
+    if (!::mkdtemp(d.data())) throw std::runtime_error("mkdtemp failed");
+    return d;
+  }
+  static int free_port() {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof a;
+    if (::bind(fd, reinterpret_cast<sockaddr*>(&a), len) != 0 ||
+        ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) != 0)
+      throw std::runtime_error("no free port");
+    ::close(fd);
+    return ntohs(a.sin_port);
+  }
+  void start() {
+    std::vector<std::string> args{
+        "redis-server", "--bind", "127.0.0.1",    "--port",    std::to_string(port_),
+        "--save",       "",       "--appendonly", "yes",       "--appendfsync",
+        "always",       "--dir",  dir_,           "--logfile", dir_ + "/redis.log"};
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    if (::posix_spawnp(&pid_, "redis-server", nullptr, nullptr, argv.data(), environ) != 0)
+      throw std::runtime_error("cannot start redis-server");
+    wait_until_up();
+  }
+  // Bounded: 400 tries, 25 ms apart (10 s), until it answers PING (not LOADING).
+  void wait_until_up() const {
+    for (int i = 0; i < 400; ++i) {
+      redisContext* c = redisConnect("127.0.0.1", port_);
+      bool up = c && !c->err;
+      if (up) {
+        auto* r = static_cast<redisReply*>(redisCommand(c, "PING"));
+        up = r && r->type == REDIS_REPLY_STATUS;
+        if (r) freeReplyObject(r);
+      }
+      if (c) redisFree(c);
+      if (up) return;
+      std::this_thread::sleep_for(std::chrono::milliseconds{25});
+    }
+    throw std::runtime_error("the test's redis-server did not answer on port " + std::to_string(port_));
+  }
+
+  std::string dir_;
+  int port_;
+  pid_t pid_ = -1;
+};
 
 TEST_F(Redis, TenThousandMessagesGoRoundTripInOrderAndAreAcknowledged) {
   redis::server r{settings};
@@ -153,21 +242,86 @@ TEST_F(Redis, ARestartedConsumerGetsItsOwnPendingMessagesFirst) {
 }
 
 TEST_F(Redis, ARefusedConnectionNamesHostAndPort) {
-  const auto o = redis::options::at("127.0.0.1:1");
+  auto o = redis::options::at("127.0.0.1:1");
   EXPECT_EQ(o.host, "127.0.0.1");
   EXPECT_THROW((void)redis::options::at("no-port"), redis::error);
+  o.connect_attempts = 2;
+  o.retry_interval = std::chrono::milliseconds{1};
   redis::server r{o};
   try {
     (void)(coflow::iota(0, 3) | coflow::map(numbered) | redis::xadd(r, stream));
     ADD_FAILURE() << "xadd did not fail";
   } catch (const redis::error& e) {
-    EXPECT_THAT(e.what(), HasSubstr("redis::xadd: cannot connect to 127.0.0.1:1: Connection refused"));
+    EXPECT_THAT(
+        e.what(),
+        HasSubstr("redis::xadd: cannot connect to 127.0.0.1:1: Connection refused (2 attempts, 1 ms apart)"));
   }
   try {
     (void)(redis::read_group(r, stream, "g", "c1") | redis::ack(r, stream, "g"));
     ADD_FAILURE() << "read_group did not fail";
   } catch (const redis::error& e) {
     EXPECT_THAT(e.what(), HasSubstr("redis::read_group: cannot connect to 127.0.0.1:1: Connection refused"));
+  }
+}
+
+// A server restart in the middle of a producer's and of a consumer's flow: the lost
+// connections are opened again and the flows go on; every message is appended and handled
+// (some twice: at-least-once), and all are acknowledged in the end.
+TEST_F(Redis, FlowsGoOnAcrossAServerRestartAndLoseNoMessage) {
+  own_server srv;
+  auto o = redis::options::at(srv.where());
+  o.connect_attempts = 400;  // 10 s for the server to come back
+  o.retry_interval = std::chrono::milliseconds{25};
+  redis::server r{o};
+  // A pooled connection whose server restarted is opened again on its next use.
+  EXPECT_EQ(r.command({"PING"}), "PONG");
+  srv.restart();
+  EXPECT_EQ(r.command({"PING"}), "PONG");
+  EXPECT_EQ(r.open_connections(), 1u);
+
+  constexpr int count = 20'000;
+  redis::write_options w;
+  w.batch = 256;
+  const auto added = coflow::iota(0, count) | coflow::map([&](int i) {
+                       if (i == count / 4) srv.restart();
+                       return numbered(i);
+                     }) |
+                     redis::xadd(r, "s", w);
+  EXPECT_EQ(added, count);
+
+  std::set<int> handled;
+  std::int64_t deliveries = 0;
+  redis::read_options ro;
+  ro.end_when_idle = true;
+  ro.block = std::chrono::milliseconds{20};
+  const auto acked = redis::read_group(r, "s", "g", "c", ro) | coflow::map([&](redis::message m) {
+                       if (++deliveries == count / 2) srv.restart();
+                       handled.insert(redis::field<int>(m, "n"));
+                       return m;
+                     }) |
+                     redis::ack(r, "s", "g", w);
+  EXPECT_EQ(acked, deliveries);
+  EXPECT_EQ(handled.size(), static_cast<std::size_t>(count));
+  EXPECT_EQ(*handled.begin(), 0);
+  EXPECT_EQ(*handled.rbegin(), count - 1);
+  std::cout << "delivered " << deliveries << " for " << count << " messages\n";
+  // Nothing was left pending: the consumer, started again, gets nothing.
+  EXPECT_EQ(redis::read_group(r, "s", "g", "c", ro) | redis::ack(r, "s", "g"), 0);
+
+  // A connection that cannot be opened again fails naming the server, after its attempts.
+  auto once = redis::options::at(srv.where());
+  once.connect_attempts = 3;
+  once.retry_interval = std::chrono::milliseconds{10};
+  redis::server gone{once};
+  EXPECT_EQ(gone.command({"PING"}), "PONG");
+  srv.stop();
+  try {
+    (void)gone.command({"PING"});
+    ADD_FAILURE() << "PING did not fail";
+  } catch (const redis::error& e) {
+    EXPECT_THAT(e.what(), HasSubstr("redis: PING: lost the connection to " + srv.where()));
+    EXPECT_THAT(e.what(), HasSubstr("cannot connect to " + srv.where() +
+                                    ": Connection refused (3 attempts, 10 ms apart)"));
   }
 }
 

@@ -3,13 +3,17 @@
 #pragma once
 
 #include <hiredis/hiredis.h>
+#include <pthread.h>
+#include <signal.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstddef>
 #include <memory>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -30,8 +34,13 @@ struct options {
   int port = 6379;
   /// Sent with AUTH after connecting when not empty.
   std::string password;
-  /// How long connecting may take.
+  /// How long one attempt to connect may take.
   std::chrono::milliseconds connect_timeout{2000};
+  /// How many times connecting is tried, `retry_interval` apart, before a stage fails naming
+  /// host:port: when a stage first borrows a connection, and when a connection it holds is lost
+  /// (the server restarted) and is opened again. At least 1.
+  int connect_attempts = 10;
+  std::chrono::milliseconds retry_interval{200};
   /// Idle connections kept open for the next stages; more are closed when given back.
   std::size_t max_idle = 4;
 
@@ -61,29 +70,93 @@ inline void free_context(redisContext* c) noexcept {
   redisFree(c);
 }
 
-/// Opens a connection (and authenticates it) on the calling thread, or throws (the caller
-/// prefixes the message with its name).
-inline redisContext* connect(const options& o) {
+inline std::string where_of(const options& o) {
+  return o.host + ":" + std::to_string(o.port);
+}
+
+/// One attempt to open a connection, authenticate it and see it answer PING (a restarted server
+/// answers LOADING until its data is back): the connection, or null and why not. A refused AUTH
+/// throws: trying again would not help.
+inline redisContext* try_connect(const options& o, std::string& why) {
   const auto us = std::chrono::duration_cast<std::chrono::microseconds>(o.connect_timeout).count();
   const timeval tv{static_cast<decltype(tv.tv_sec)>(us / 1'000'000),
                    static_cast<decltype(tv.tv_usec)>(us % 1'000'000)};
-  redisContext* c = redisConnectWithTimeout(o.host.c_str(), o.port, tv);
-  const std::string where = o.host + ":" + std::to_string(o.port);
-  if (!c) throw error{"cannot connect to " + where + ": out of memory"};
-  if (c->err) {
-    std::string why = c->errstr;
-    redisFree(c);
-    throw error{"cannot connect to " + where + ": " + why};
+  std::unique_ptr<redisContext, decltype(&redisFree)> c{redisConnectWithTimeout(o.host.c_str(), o.port, tv),
+                                                        &redisFree};
+  if (!c || c->err) {
+    why = c ? c->errstr : "out of memory";
+    return nullptr;
   }
   if (!o.password.empty()) {
-    reply_ptr r{static_cast<redisReply*>(redisCommand(c, "AUTH %b", o.password.data(), o.password.size()))};
-    if (!r || r->type == REDIS_REPLY_ERROR) {
-      std::string why = r ? std::string(r->str, r->len) : std::string(c->errstr);
-      redisFree(c);
-      throw error{"AUTH failed at " + where + ": " + why};
+    reply_ptr r{
+        static_cast<redisReply*>(redisCommand(c.get(), "AUTH %b", o.password.data(), o.password.size()))};
+    if (r && r->type == REDIS_REPLY_ERROR)
+      throw error{"AUTH failed at " + where_of(o) + ": " + std::string(r->str, r->len)};
+    if (!r) {
+      why = c->errstr;
+      return nullptr;
     }
   }
-  return c;
+  reply_ptr r{static_cast<redisReply*>(redisCommand(c.get(), "PING"))};
+  if (!r || r->type == REDIS_REPLY_ERROR) {
+    why = r ? std::string(r->str, r->len) : std::string(c->errstr);
+    return nullptr;
+  }
+  return c.release();
+}
+
+/// Opens a connection on the calling thread, trying `connect_attempts` times, or throws (the
+/// caller prefixes the message with its name).
+inline redisContext* connect(const options& o) {
+  const int attempts = std::max(o.connect_attempts, 1);
+  std::string why;
+  for (int i = 1;; ++i) {
+    if (redisContext* c = try_connect(o, why)) return c;
+    if (i == attempts) break;
+    std::this_thread::sleep_for(o.retry_interval);
+  }
+  std::string m = "cannot connect to " + where_of(o) + ": " + why;
+  if (attempts > 1)
+    m += " (" + std::to_string(attempts) + " attempts, " + std::to_string(o.retry_interval.count()) +
+         " ms apart)";
+  throw error{m};
+}
+
+/// Blocks SIGPIPE on the calling thread while it lives, so that writing to a connection the
+/// server closed fails (EPIPE, then coflow connects again) instead of killing the process; a
+/// SIGPIPE raised meanwhile is consumed. (hiredis writes with write(2); Linux has no per-socket
+/// SO_NOSIGPIPE.)
+class sigpipe_guard {
+ public:
+  sigpipe_guard() noexcept {
+    sigemptyset(&pipe_);
+    sigaddset(&pipe_, SIGPIPE);
+    sigset_t pending;
+    sigpending(&pending);
+    was_pending_ = sigismember(&pending, SIGPIPE) == 1;
+    pthread_sigmask(SIG_BLOCK, &pipe_, &old_);
+  }
+  sigpipe_guard(const sigpipe_guard&) = delete;
+  sigpipe_guard& operator=(const sigpipe_guard&) = delete;
+  ~sigpipe_guard() {
+    sigset_t pending;
+    sigpending(&pending);
+    if (!was_pending_ && sigismember(&pending, SIGPIPE) == 1) {
+      const timespec now{};
+      sigtimedwait(&pipe_, nullptr, &now);
+    }
+    pthread_sigmask(SIG_SETMASK, &old_, nullptr);
+  }
+
+ private:
+  sigset_t pipe_{};
+  sigset_t old_{};
+  bool was_pending_ = false;
+};
+
+/// Whether `c` failed on its socket (the server closed it, or went away): connecting again may help.
+inline bool lost(const redisContext* c) noexcept {
+  return c->err == REDIS_ERR_IO || c->err == REDIS_ERR_EOF;
 }
 
 /// The connections to one server, which stages borrow one at a time on their worker threads.
@@ -94,9 +167,12 @@ class pool : public sql::detail::pool_base<redisContext*, &free_context> {
   /// An idle connection, else a new one (on the calling thread).
   redisContext* acquire() {
     if (auto c = take_idle()) return *c;
-    redisContext* c = connect(options_);
-    count_opened();
-    return c;
+    return acquire_new();
+  }
+  /// Closes `c`, lost, and opens another in its place (`connect_attempts` tries).
+  redisContext* reopen(redisContext* c) {
+    close(c);
+    return acquire_new();
   }
   /// Takes a connection back if it is sound and has no reply left unread; closes it otherwise.
   void release(redisContext* c, bool reusable) noexcept {
@@ -108,6 +184,12 @@ class pool : public sql::detail::pool_base<redisContext*, &free_context> {
   const options& settings() const noexcept { return options_; }
 
  private:
+  redisContext* acquire_new() {
+    redisContext* c = connect(options_);
+    count_opened();
+    return c;
+  }
+
   options options_;
 };
 
@@ -116,7 +198,11 @@ class lease {
  public:
   /// Borrows a connection; a failure to connect names `who` (the stage).
   lease(std::shared_ptr<pool> p, std::string_view who) : pool_{std::move(p)}, c_{acquire(who)} {}
-  lease(lease&& o) noexcept : pool_{std::move(o.pool_)}, c_{std::exchange(o.c_, nullptr)}, sound_{o.sound_} {}
+  lease(lease&& o) noexcept
+      : pool_{std::move(o.pool_)},
+        c_{std::exchange(o.c_, nullptr)},
+        sound_{o.sound_},
+        reconnects_{o.reconnects_} {}
   lease& operator=(lease&&) = delete;
   ~lease() {
     if (c_) pool_->release(c_, sound_);
@@ -126,8 +212,9 @@ class lease {
   void spoil() noexcept { sound_ = false; }
   const options& settings() const noexcept { return pool_->settings(); }
 
-  /// Runs one command (`argv`, binary-safe) and gives its reply; throws on a lost connection
-  /// or an error reply, naming `what`.
+  /// Runs one command (`argv`, binary-safe) and gives its reply; throws on an error reply or
+  /// a connection that fails again at once, naming `what`. A lost connection (the server
+  /// restarted) is opened again and the command sent again: it may have run twice.
   reply_ptr command(const std::vector<std::string>& argv, const std::string& what) {
     std::vector<const char*> a;
     std::vector<std::size_t> n;
@@ -135,16 +222,39 @@ class lease {
       a.push_back(s.data());
       n.push_back(s.size());
     }
-    reply_ptr r{
-        static_cast<redisReply*>(redisCommandArgv(c_, static_cast<int>(a.size()), a.data(), n.data()))};
-    if (!r) {
-      spoil();
-      throw error{what + ": the connection to " + where() + " failed: " + c_->errstr};
+    for (bool again = false;; again = true) {
+      void* r = nullptr;
+      {
+        sigpipe_guard g;
+        r = redisCommandArgv(c_, static_cast<int>(a.size()), a.data(), n.data());
+      }
+      reply_ptr reply{static_cast<redisReply*>(r)};
+      if (reply && reply->type == REDIS_REPLY_ERROR)
+        throw error{what + ": " + std::string(reply->str, reply->len)};
+      if (reply) return reply;
+      if (again || !lost(c_)) fail(what);
+      reconnect(what);
     }
-    if (r->type == REDIS_REPLY_ERROR) throw error{what + ": " + std::string(r->str, r->len)};
-    return r;
   }
-  std::string where() const { return settings().host + ":" + std::to_string(settings().port); }
+  /// Opens the lost connection again (see `options::connect_attempts`), or throws naming `what`.
+  void reconnect(const std::string& what) {
+    const std::string why = c_->errstr;
+    redisContext* old = std::exchange(c_, nullptr);
+    try {
+      c_ = pool_->reopen(old);
+    } catch (const error& e) {
+      throw error{what + ": lost the connection to " + where() + " (" + why + ") and " + e.what()};
+    }
+    ++reconnects_;
+  }
+  /// Throws: the connection failed (and is not given back), naming `what`.
+  [[noreturn]] void fail(const std::string& what) {
+    spoil();
+    throw error{what + ": the connection to " + where() + " failed: " + c_->errstr};
+  }
+  /// How many times the connection was lost and opened again.
+  std::size_t reconnects() const noexcept { return reconnects_; }
+  std::string where() const { return where_of(settings()); }
 
  private:
   redisContext* acquire(std::string_view who) {
@@ -158,6 +268,7 @@ class lease {
   std::shared_ptr<pool> pool_;
   redisContext* c_;
   bool sound_ = true;
+  std::size_t reconnects_ = 0;
 };
 
 }  // namespace detail

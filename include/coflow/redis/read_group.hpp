@@ -95,12 +95,21 @@ class group_cursor {
         read_own(out);
       else if (!(phase_ == phase::claim ? claim(out) : read_new(out)))
         return std::nullopt;
+      if (lease_.reconnects() != reconnects_) restart();
     }
     return out;
   }
 
  private:
   enum class phase { own, claim, fresh };
+
+  // The connection was lost and opened again: a lost reply may have delivered messages (now
+  // pending for this consumer) that never reached the flow, so the pending ones come again.
+  void restart() {
+    reconnects_ = lease_.reconnects();
+    phase_ = phase::own;
+    own_from_ = "0";
+  }
 
   void create_group() {
     try {
@@ -169,6 +178,7 @@ class group_cursor {
   std::string claim_from_ = "0-0";
   bool claimed_ = false;  // the claim pass under way delivered something
   bool ending_ = false;   // ... and the source ends after it if it did not
+  std::size_t reconnects_ = 0;
 };
 
 struct group_factory {

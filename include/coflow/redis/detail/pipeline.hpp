@@ -36,34 +36,29 @@ class pipeline_writer {
   pipeline_writer(std::shared_ptr<pool> p, const Command& cmd)
       : lease_{std::move(p), Command::name}, cmd_{cmd} {}
 
-  void begin() noexcept { ok_ = 0; }
-  void write(const T& v) {
-    argv_.clear();
-    cmd_.build(argv_, v);
-    ptrs_.clear();
-    lens_.clear();
-    for (const auto& s : argv_) {
-      ptrs_.push_back(s.data());
-      lens_.push_back(s.size());
-    }
-    ++pending_;  // counted first: a failed append leaves the connection unusable either way
-    if (redisAppendCommandArgv(lease_.get(), static_cast<int>(ptrs_.size()), ptrs_.data(), lens_.data()) !=
-        REDIS_OK)
-      lost();
+  void begin() noexcept {
+    ok_ = 0;
+    sent_ = 0;
+    read_ = 0;
   }
-  /// Reads the batch's replies: the first error reply fails its value (`row_failed`).
+  void write(const T& v) {
+    if (sent_ == batch_.size()) batch_.emplace_back();
+    auto& argv = batch_[sent_++];  // counted first: a failed append leaves the connection unusable
+    argv.clear();
+    cmd_.build(argv, v);
+    append(argv);
+  }
+  /// Reads the batch's replies: the first error reply fails its value (`row_failed`). A lost
+  /// connection is opened again and the commands whose replies were not read are sent again.
   void commit() {
-    std::size_t failed = pending_;
+    std::size_t failed = sent_;
     std::string why;
-    for (std::size_t i = 0, n = pending_; i < n; ++i) {
-      void* r = nullptr;
-      if (redisGetReply(lease_.get(), &r) != REDIS_OK) lost();
-      --pending_;
-      reply_ptr reply{static_cast<redisReply*>(r)};
+    for (; read_ < sent_; ++read_) {
+      reply_ptr reply = next_reply();
       if (reply->type != REDIS_REPLY_ERROR)
         ++ok_;
-      else if (failed == n) {
-        failed = i;
+      else if (failed == sent_) {
+        failed = read_;
         why.assign(reply->str, reply->len);
       }
     }
@@ -71,8 +66,8 @@ class pipeline_writer {
   }
   /// Nothing to undo (each command stands alone); unread replies spoil the connection.
   void rollback() noexcept {
-    if (pending_ != 0) lease_.spoil();
-    pending_ = 0;
+    if (read_ != sent_) lease_.spoil();
+    read_ = sent_ = 0;
   }
   [[noreturn]] void fail(std::exception_ptr cause, const std::string&, const sql::detail::insert_failure& f) {
     std::string m = std::string(Command::name) + ": ";
@@ -88,16 +83,40 @@ class pipeline_writer {
   static std::string describe(const T& v) { return Command::describe(v); }
 
  private:
-  [[noreturn]] void lost() {
-    lease_.spoil();
-    throw error{"the connection to " + lease_.where() + " failed: " + lease_.get()->errstr};
+  void append(const std::vector<std::string>& argv) {
+    ptrs_.clear();
+    lens_.clear();
+    for (const auto& s : argv) {
+      ptrs_.push_back(s.data());
+      lens_.push_back(s.size());
+    }
+    if (redisAppendCommandArgv(lease_.get(), static_cast<int>(ptrs_.size()), ptrs_.data(), lens_.data()) !=
+        REDIS_OK)
+      lease_.fail("sending a batch");
+  }
+  // The reply to command `read_`; on a lost connection, once per command, connects again and
+  // sends that command and those after it again.
+  reply_ptr next_reply() {
+    for (bool again = false;; again = true) {
+      void* r = nullptr;
+      int status = REDIS_ERR;
+      {
+        sigpipe_guard g;
+        status = redisGetReply(lease_.get(), &r);
+      }
+      if (status == REDIS_OK) return reply_ptr{static_cast<redisReply*>(r)};
+      if (again || !lost(lease_.get())) lease_.fail("sending a batch");
+      lease_.reconnect("sending a batch");
+      for (std::size_t i = read_; i < sent_; ++i) append(batch_[i]);
+    }
   }
 
   lease lease_;
   Command cmd_;
-  std::size_t pending_ = 0;  // commands sent whose replies are not read yet
-  std::size_t ok_ = 0;       // commands of the batch the server accepted
-  std::vector<std::string> argv_;
+  std::vector<std::vector<std::string>> batch_;  // the batch's commands (kept to send them again)
+  std::size_t sent_ = 0;                         // commands of the batch appended
+  std::size_t read_ = 0;                         // ... whose replies were read
+  std::size_t ok_ = 0;                           // ... that the server accepted
   std::vector<const char*> ptrs_;
   std::vector<std::size_t> lens_;
 };
