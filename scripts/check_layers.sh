@@ -6,7 +6,7 @@
 # Exits 1, naming the includes, when either rule is broken.
 #
 #   detail 0 < core 1 < sources 2 < stages, sinks, coro, threads, introspection 3
-#   < control, scheduling 4 < sql, drivers 5 < net, redis 6
+#   < control, scheduling 4 < sql, drivers, redis 5 < net 6
 #   < the umbrella headers (coflow.hpp, asio.hpp, net.hpp, redis.hpp) 7
 set -euo pipefail
 cd "$(dirname "$0")/../include"
@@ -17,10 +17,10 @@ import sys
 from pathlib import Path
 
 LEVEL = {"detail": 0, "core": 1, "sources": 2, "stages": 3, "sinks": 3, "coro": 3, "threads": 3,
-         "introspection": 3, "control": 4, "scheduling": 4, "sql": 5, "drivers": 5, "net": 6, "redis": 6, "": 7}
+         "introspection": 3, "control": 4, "scheduling": 4, "sql": 5, "drivers": 5, "redis": 5, "net": 6, "": 7}
 INCLUDE = re.compile(r'^\s*#\s*include\s+"(coflow/[^"]+)"', re.M)
 
-def layer(path):  # "coflow/sql/detail/pool.hpp" -> "sql"
+def layer(path):  # "coflow/sql/detail/values.hpp" -> "sql"
     parts = path.split("/")
     return parts[1] if len(parts) > 2 else ""
 

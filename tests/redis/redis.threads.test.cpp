@@ -361,6 +361,20 @@ TEST_F(Redis, AMalformedFieldNamesTheMessageAndTheField) {
   EXPECT_EQ(redis::field<double>(redis::message{"1-0", {{"d", "2.5"}}}, "d"), 2.5);
 }
 
+TEST_F(Redis, IntrospectionNamesReadGroup) {
+  redis::server r{settings};
+  auto flow = redis::read_group(r, stream, "g", "c") |
+              coflow::map([](const redis::message& m) { return redis::field<int>(m, "n"); });
+  EXPECT_EQ(std::string(coflow::describe(flow).view()),
+            "redis::read_group<coflow::redis::message> | map -> int");
+  EXPECT_EQ(std::string(
+                coflow::describe(redis::read_group(r, stream, "g", "c"), redis::ack(r, stream, "g")).view()),
+            "redis::read_group<coflow::redis::message> | redis::ack");
+  const std::string dot = coflow::to_dot(flow, redis::xadd(r, stream));
+  EXPECT_THAT(dot, HasSubstr("label=\"redis::read_group<coflow::redis::message>\""));
+  EXPECT_THAT(dot, HasSubstr("label=\"redis::xadd\""));
+}
+
 // The paths of tests/paths/harness.hpp (pipe, block, scheduler, Asio, generator, threaded):
 // `read_group | map(field)` gives the same values, and the same failure at the same place (a
 // malformed field after them), on every path. Each run reads through a group of its own.

@@ -17,7 +17,7 @@
 #include <utility>
 #include <vector>
 
-#include "coflow/sql/detail/pool.hpp"
+#include "coflow/threads/detail/pool.hpp"
 
 namespace coflow::redis {
 
@@ -160,7 +160,7 @@ inline bool lost(const redisContext* c) noexcept {
 }
 
 /// The connections to one server, which stages borrow one at a time on their worker threads.
-class pool : public sql::detail::pool_base<redisContext*, &free_context> {
+class pool : public coflow::detail::pool_base<redisContext*, &free_context> {
  public:
   explicit pool(options o) : pool_base{o.max_idle}, options_{std::move(o)} {}
 

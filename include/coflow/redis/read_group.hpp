@@ -190,6 +190,15 @@ struct group_factory {
 
 }  // namespace detail
 
+/// The stage of `read_group`: a `threaded_chunks` source of its worker's chunks, named
+/// `redis::read_group` in `describe` and `to_dot` (which are compile-time: the stream and group,
+/// known at run time only, are not shown).
+class read_group_source : public threaded_stage<detail::group_factory, true> {
+ public:
+  using threaded_stage::threaded_stage;
+  static constexpr std::string_view stage_name = "redis::read_group";
+};
+
 /// `read_group(server, stream, group, consumer, options)`: a threaded source of the messages a
 /// consumer group delivers to `consumer`, each a `redis::message` {id, fields}. A worker thread
 /// borrows a connection, creates the group if asked (from `group_start`, with MKSTREAM), and
@@ -207,10 +216,10 @@ struct group_factory {
 inline auto read_group(const server& s, std::string stream, std::string group, std::string consumer,
                        read_options options = {}) {
   const threaded_options t{.capacity = std::max<std::size_t>(options.capacity, 1), .batch = 1};
-  return coflow::threaded_chunks(
+  return read_group_source{
       detail::group_factory{
           s.pool(), {std::move(stream), std::move(group), std::move(consumer)}, std::move(options)},
-      t);
+      t};
 }
 
 }  // namespace coflow::redis

@@ -12,12 +12,11 @@
 #include <vector>
 
 #include "coflow/detail/diagnostic.hpp"
+#include "coflow/detail/quoted.hpp"
 #include "coflow/redis/connection.hpp"
 #include "coflow/redis/detail/pipeline.hpp"
 #include "coflow/redis/message.hpp"
 #include "coflow/sinks/sink.hpp"
-#include "coflow/sql/detail/insert_sink.hpp"
-#include "coflow/sql/detail/values.hpp"
 
 namespace coflow::redis {
 
@@ -31,14 +30,14 @@ struct write_options {
   /// `xadd` only: trims the stream with `MAXLEN ~ maxlen` when not 0.
   std::size_t maxlen = 0;
 
-  sql::insert_options as_insert() const { return {batch, batch_time, capacity}; }
+  coflow::detail::batch_options as_batch() const { return {batch, batch_time, capacity}; }
 };
 
 namespace detail {
 
 inline std::string describe_text(std::string_view s) {
   std::string out;
-  sql::detail::describe_value(out, std::string(s));
+  coflow::detail::append_quoted(out, s);
   return out;
 }
 
@@ -88,13 +87,14 @@ struct ack_command {
 /// What `xadd_sink` and `ack_sink` share: a pipelined sink of `Command`s whose ring holds `T`s.
 template <class D, class Command, class T>
 struct pipeline_sink_base : sink_base<D> {
+  static constexpr std::string_view sink_name = Command::name;
   std::shared_ptr<pool> db;
   Command cmd;
   write_options options;
 
   template <class U>
   auto consumer() const {
-    return pipeline_consumer<Command, T>{db, cmd, options.as_insert()};
+    return pipeline_consumer<Command, T>{db, cmd, options.as_batch()};
   }
 };
 

@@ -40,12 +40,12 @@
 #include "coflow/sinks/sink.hpp"
 #include "coflow/sql/detail/insert_sink.hpp"
 #include "coflow/sql/detail/interaction.hpp"
-#include "coflow/sql/detail/pool.hpp"
 #include "coflow/sql/detail/query_source.hpp"
 #include "coflow/sql/detail/statement_cache.hpp"
 #include "coflow/sql/detail/transaction_state.hpp"
 #include "coflow/sql/detail/values.hpp"
 #include "coflow/sql/row.hpp"
+#include "coflow/threads/detail/pool.hpp"
 
 namespace coflow::postgres {
 
@@ -221,7 +221,7 @@ struct handle {
 };
 
 /// The connections to one server, which queries borrow one at a time and give back.
-class pool : public sql::detail::pool_base<handle*, &handle::destroy> {
+class pool : public coflow::detail::pool_base<handle*, &handle::destroy> {
  public:
   pool(std::string conninfo, std::size_t max_idle) : pool_base{max_idle}, conninfo_{std::move(conninfo)} {}
 
@@ -989,8 +989,9 @@ class insert_writer {
     buffer_.clear();
     PQclear(PQexec(conn_.get(), "ROLLBACK"));
   }
-  [[noreturn]] void fail(std::exception_ptr cause, const std::string& text,
-                         const sql::detail::insert_failure& f) {
+  static std::string describe(const T& row) { return sql::detail::describe_row(row); }
+  [[noreturn]] void fail(std::exception_ptr cause, const sql::detail::insert_failure& f) {
+    const std::string text = sql::detail::insert_failure_text(f);
     try {
       std::rethrow_exception(cause);
     } catch (const error& e) {

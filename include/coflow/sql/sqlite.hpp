@@ -26,12 +26,12 @@
 #include "coflow/sinks/sink.hpp"
 #include "coflow/sql/detail/insert_sink.hpp"
 #include "coflow/sql/detail/interaction.hpp"
-#include "coflow/sql/detail/pool.hpp"
 #include "coflow/sql/detail/query_source.hpp"
 #include "coflow/sql/detail/statement_cache.hpp"
 #include "coflow/sql/detail/transaction_state.hpp"
 #include "coflow/sql/detail/values.hpp"
 #include "coflow/sql/row.hpp"
+#include "coflow/threads/detail/pool.hpp"
 
 namespace coflow::sqlite {
 
@@ -97,7 +97,7 @@ struct handle {
 
 /// The connections of one database: each running query holds one of its own, so several
 /// queries of one flow run side by side; an ended or dropped query gives it back.
-class pool : public sql::detail::pool_base<handle*, &handle::destroy> {
+class pool : public coflow::detail::pool_base<handle*, &handle::destroy> {
  public:
   pool(std::string path, options o)
       : pool_base{o.max_idle == 0 ? 1 : o.max_idle}, path_{std::move(path)}, options_{o} {
@@ -567,8 +567,9 @@ class insert_writer {
     sqlite3* db = lease_.get()->db;
     if (sqlite3_get_autocommit(db) == 0) sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
   }
-  [[noreturn]] void fail(std::exception_ptr cause, const std::string& text,
-                         const sql::detail::insert_failure& f) {
+  static std::string describe(const T& row) { return sql::detail::describe_row(row); }
+  [[noreturn]] void fail(std::exception_ptr cause, const sql::detail::insert_failure& f) {
+    const std::string text = sql::detail::insert_failure_text(f);
     try {
       std::rethrow_exception(cause);
     } catch (const error& e) {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSL-1.0
 // coflow/redis/detail/pipeline.hpp - one command per value of a flow, pipelined in batches on
-// a worker thread (the writer `sql::detail::insert_state` drives).
+// a worker thread (a batch writer, coflow/threads/detail/batch_writer.hpp).
 #pragma once
 
 #include <cstddef>
@@ -13,7 +13,7 @@
 
 #include "coflow/redis/connection.hpp"
 #include "coflow/sinks/sink.hpp"
-#include "coflow/sql/detail/insert_sink.hpp"
+#include "coflow/threads/detail/batch_writer.hpp"
 
 namespace coflow::redis::detail {
 
@@ -48,7 +48,7 @@ class pipeline_writer {
     cmd_.build(argv, v);
     append(argv);
   }
-  /// Reads the batch's replies: the first error reply fails its value (`row_failed`). A lost
+  /// Reads the batch's replies: the first error reply fails its value (`item_failed`). A lost
   /// connection is opened again and the commands whose replies were not read are sent again.
   void commit() {
     std::size_t failed = sent_;
@@ -62,14 +62,14 @@ class pipeline_writer {
         why.assign(reply->str, reply->len);
       }
     }
-    if (!why.empty()) throw sql::row_failed{failed, std::make_exception_ptr(error{why})};
+    if (!why.empty()) throw coflow::detail::item_failed{failed, std::make_exception_ptr(error{why})};
   }
   /// Nothing to undo (each command stands alone); unread replies spoil the connection.
   void rollback() noexcept {
     if (read_ != sent_) lease_.spoil();
     read_ = sent_ = 0;
   }
-  [[noreturn]] void fail(std::exception_ptr cause, const std::string&, const sql::detail::insert_failure& f) {
+  [[noreturn]] void fail(std::exception_ptr cause, const coflow::detail::batch_failure& f) {
     std::string m = std::string(Command::name) + ": ";
     if (f.row >= 0)
       m += "message " + std::to_string(f.row) + " " + f.values + " failed: " + what_of(cause) + "; " +
@@ -137,7 +137,7 @@ class pipeline_consumer {
   using open = pipeline_open<writer, Command>;
 
  public:
-  pipeline_consumer(std::shared_ptr<pool> db, Command cmd, sql::insert_options o)
+  pipeline_consumer(std::shared_ptr<pool> db, Command cmd, coflow::detail::batch_options o)
       : inner_{open{std::move(db), std::move(cmd)}, o} {}
 
   template <class U>
@@ -147,7 +147,7 @@ class pipeline_consumer {
   std::int64_t result() && { return std::move(inner_).result(); }
 
  private:
-  sql::detail::insert_consumer<writer, T, open> inner_;
+  coflow::detail::batch_consumer<writer, T, open> inner_;
 };
 
 }  // namespace coflow::redis::detail

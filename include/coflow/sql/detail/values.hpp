@@ -19,6 +19,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "coflow/detail/quoted.hpp"
 #include "coflow/sql/row.hpp"
 
 namespace coflow::sql {
@@ -170,21 +171,7 @@ void describe_value(std::string& out, const P& v) {
   } else if constexpr (std::is_same_v<P, blob>) {
     out += "blob of " + std::to_string(v.size()) + " bytes";
   } else {
-    const std::string_view s{v};
-    constexpr std::size_t shown = 64;
-    out += '"';
-    for (char c : s.substr(0, shown)) {
-      const auto u = static_cast<unsigned char>(c);
-      if (u < 0x20 || u >= 0x7f || c == '"' || c == '\\') {
-        char esc[8];
-        std::snprintf(esc, sizeof esc, "\\x%02x", u);
-        out += esc;
-      } else {
-        out += c;
-      }
-    }
-    out += '"';
-    if (s.size() > shown) out += "... (" + std::to_string(s.size()) + " bytes)";
+    coflow::detail::append_quoted(out, std::string_view{v});
   }
 }
 

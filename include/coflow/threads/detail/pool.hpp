@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSL-1.0
-// coflow/sql/detail/pool.hpp - the bookkeeping of a pool of database connections.
+// coflow/threads/detail/pool.hpp - the bookkeeping of a pool of connections (to a database, a
+// Redis server) that worker threads borrow.
 #pragma once
 
 #include <cstddef>
@@ -7,12 +8,12 @@
 #include <optional>
 #include <vector>
 
-namespace coflow::sql::detail {
+namespace coflow::detail {
 
-/// What the drivers' pools share: the idle connections (at most `max_idle` of them) and how
-/// many are open in all, under one lock, for queries that borrow a connection on their worker
-/// threads. Opening a connection and deciding whether one can be reused is the driver's;
-/// `Close` closes one.
+/// What the drivers' pools (SQLite, PostgreSQL, Redis) share: the idle connections (at most
+/// `max_idle` of them) and how many are open in all, under one lock, for stages that borrow a
+/// connection on their worker threads. Opening a connection and deciding whether one can be
+/// reused is the driver's; `Close` closes one.
 template <class Handle, auto Close>
 class pool_base {
  public:
@@ -73,4 +74,4 @@ class pool_base {
   std::size_t open_ = 0;
 };
 
-}  // namespace coflow::sql::detail
+}  // namespace coflow::detail
