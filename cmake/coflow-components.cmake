@@ -2,15 +2,18 @@
 # coflow's optional components: one coflow_component(...) line each, in CMakeLists.txt.
 #
 #   coflow_component(<name> [REQUIRES <coflow components>] [FIND <find_package arguments>]
-#                    [LINK <targets>] [PKG_CONFIG <modules>] [DEB <Debian packages>])
+#                    [PKG_FIND <pkg-config module>] [LINK <targets>] [PKG_CONFIG <modules>]
+#                    [DEB <Debian packages>])
 #
 # makes the INTERFACE target coflow_<name> (alias coflow::<name>) linking coflow, the coflow
 # components it REQUIRES and the LINK targets, and installs it in an export set of its own
 # (coflow-<name>-targets.cmake) with a pkg-config file coflow-<name>.pc (Requires: coflow, the
 # required components' modules and PKG_CONFIG). FIND is looked up quietly now: without it the
-# component is neither defined nor installed. The installed coflow-config.cmake finds it again
-# (find_dependency) for the components a consumer asks for. DEB packages are suggested by the
-# .deb.
+# component is neither defined nor installed. PKG_FIND is for a library with a pkg-config file
+# and no CMake package (Debian's hiredis): pkg_check_modules(IMPORTED_TARGET) finds it, and the
+# component links PkgConfig::coflow_pc_<module>. The installed coflow-config.cmake finds them
+# again (find_dependency, pkg_check_modules) for the components a consumer asks for. DEB
+# packages are suggested by the .deb.
 include(GNUInstallDirs)
 
 set(COFLOW_COMPONENTS)            # every declared component
@@ -41,13 +44,22 @@ function(coflow_pkg_config module description requires)
   install(FILES ${PROJECT_BINARY_DIR}/pkgconfig/${module}.pc DESTINATION ${COFLOW_PKGCONFIG_INSTALL_DIR})
 endfunction()
 
+# Makes PkgConfig::coflow_pc_<module> when pkg-config and the module are there.
+function(coflow_find_pkg_config_module module)
+  find_package(PkgConfig QUIET)
+  if(PkgConfig_FOUND)
+    pkg_check_modules(coflow_pc_${module} QUIET IMPORTED_TARGET ${module})
+  endif()
+endfunction()
+
 function(coflow_component name)
-  cmake_parse_arguments(PARSE_ARGV 1 arg "" "" "REQUIRES;FIND;LINK;PKG_CONFIG;DEB")
+  cmake_parse_arguments(PARSE_ARGV 1 arg "" "PKG_FIND" "REQUIRES;FIND;LINK;PKG_CONFIG;DEB")
   set(COFLOW_COMPONENTS ${COFLOW_COMPONENTS} ${name} PARENT_SCOPE)
   list(TRANSFORM arg_REQUIRES PREPEND "coflow-" OUTPUT_VARIABLE required_modules)
   string(APPEND COFLOW_COMPONENT_TABLE
          "set(_coflow_${name}_requires \"${arg_REQUIRES}\")\n"
-         "set(_coflow_${name}_find \"${arg_FIND}\")\n")
+         "set(_coflow_${name}_find \"${arg_FIND}\")\n"
+         "set(_coflow_${name}_pkg \"${arg_PKG_FIND}\")\n")
   set(COFLOW_COMPONENT_TABLE ${COFLOW_COMPONENT_TABLE} PARENT_SCOPE)
   if(arg_FIND)
     find_package(${arg_FIND} QUIET)
@@ -56,6 +68,14 @@ function(coflow_component name)
       message(STATUS "coflow: component ${name} is left out: ${package} was not found")
       return()
     endif()
+  endif()
+  if(arg_PKG_FIND)
+    coflow_find_pkg_config_module(${arg_PKG_FIND})
+    if(NOT TARGET PkgConfig::coflow_pc_${arg_PKG_FIND})
+      message(STATUS "coflow: component ${name} is left out: pkg-config module ${arg_PKG_FIND} was not found")
+      return()
+    endif()
+    list(APPEND arg_LINK PkgConfig::coflow_pc_${arg_PKG_FIND})
   endif()
   foreach(required IN LISTS arg_REQUIRES)
     if(NOT TARGET coflow_${required})

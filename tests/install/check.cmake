@@ -2,13 +2,13 @@
 # Uses coflow the ways a consumer does, from a separate project (tests/install) built with the
 # same compiler and flags as the tests. MODE is one of
 #   find_package      install BUILD_DIR into a scratch prefix; find_package(coflow COMPONENTS
-#                     sqlite asio) there; build and run the consumer
+#                     sqlite asio redis) there; build and run the consumer
 #   add_subdirectory  the same consumer, with coflow's sources added by add_subdirectory
 #   pkg_config        install; build the consumer with one compiler command line from
-#                     `pkg-config --cflags --libs coflow-sqlite coflow-asio`; run it
+#                     `pkg-config --cflags --libs coflow-sqlite coflow-asio coflow-redis`; run it
 #   components        install; find_package of an unknown component, of sqlite with SQLite3
-#                     hidden, and of postgres with its targets file removed must fail at
-#                     configure time with coflow's message
+#                     hidden, of redis with pkg-config hidden, and of postgres with its
+#                     targets file removed must fail at configure time with coflow's message
 #   deb               configure coflow alone for a packager (no tests, examples, benchmarks;
 #                     GTest and Google Benchmark hidden), cpack -G DEB, check the package's
 #                     files and fields, extract it and build and run the consumer against it
@@ -74,7 +74,7 @@ elseif(MODE STREQUAL "add_subdirectory")
 elseif(MODE STREQUAL "pkg_config")
   file(GLOB pc_dir LIST_DIRECTORIES true ${prefix}/lib*/pkgconfig ${prefix}/lib/*/pkgconfig)
   set(ENV{PKG_CONFIG_PATH} ${pc_dir})
-  run("pkg-config" pkg-config --cflags --libs coflow-sqlite coflow-asio)
+  run("pkg-config" pkg-config --cflags --libs coflow-sqlite coflow-asio coflow-redis)
   string(STRIP "${run_output}" flags)
   separate_arguments(flags UNIX_COMMAND "${flags}")
   separate_arguments(cxx_flags UNIX_COMMAND "${CXX_FLAGS} ${LINKER_FLAGS}")
@@ -86,6 +86,8 @@ elseif(MODE STREQUAL "components")
                            -DCONSUMER_COMPONENTS=sqlite,nosuch)
   expect_configure_failure("coflow: component 'sqlite' needs SQLite3, which was not found"
                            -DCONSUMER_COMPONENTS=asio,sqlite -DCMAKE_DISABLE_FIND_PACKAGE_SQLite3=ON)
+  expect_configure_failure("coflow: component 'redis' needs the pkg-config module hiredis, which was not found"
+                           -DCONSUMER_COMPONENTS=asio,redis -DCMAKE_DISABLE_FIND_PACKAGE_PkgConfig=ON)
   file(GLOB_RECURSE postgres_targets ${prefix}/coflow-postgres-targets.cmake)
   file(REMOVE ${postgres_targets})  # as if libpq had been missing when coflow was configured
   expect_configure_failure("coflow: component 'postgres' is not installed"
@@ -102,11 +104,13 @@ elseif(MODE STREQUAL "deb")
   endif()
   run("dpkg-deb -I" dpkg-deb -I ${deb})
   expect_in("dpkg-deb -I" "${run_output}" "Package: libcoflow-dev" "Architecture: all"
-            "Depends: libboost-dev \\(>= 1.74\\), librange-v3-dev" "Suggests: [^\n]*libsqlite3-dev" "Suggests: [^\n]*libpq-dev")
+            "Depends: libboost-dev \\(>= 1.74\\), librange-v3-dev" "Suggests: [^\n]*libsqlite3-dev" "Suggests: [^\n]*libpq-dev"
+            "Suggests: [^\n]*libhiredis-dev")
   run("dpkg-deb -c" dpkg-deb -c ${deb})
   expect_in("dpkg-deb -c" "${run_output}" "/usr/include/coflow/coflow.hpp" "/usr/include/coflow/sql/sqlite.hpp"
             "/usr/lib/[^ ]*cmake/coflow/coflow-config.cmake" "/usr/lib/[^ ]*cmake/coflow/coflow-sqlite-targets.cmake"
             "/usr/lib/[^ ]*pkgconfig/coflow.pc" "/usr/lib/[^ ]*pkgconfig/coflow-sqlite.pc"
+            "/usr/lib/[^ ]*cmake/coflow/coflow-redis-targets.cmake" "/usr/lib/[^ ]*pkgconfig/coflow-redis.pc"
             "/usr/share/doc/libcoflow-dev/copyright")
   run("dpkg-deb -x" dpkg-deb -x ${deb} ${WORK_DIR}/root)
   file(READ ${WORK_DIR}/root/usr/share/doc/libcoflow-dev/copyright copyright)

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: BSL-1.0
-// Uses coflow's SQLite driver (coflow::sqlite) and its Asio driver (coflow::asio): exits 0 when
-// both computed right.
+// Uses coflow's SQLite driver (coflow::sqlite), its Asio driver (coflow::asio) and its Redis
+// stages (coflow::redis, against a port where no server listens): exits 0 when all three did
+// what they should.
 #include <coflow/asio.hpp>
 #include <coflow/control/block.hpp>
+#include <coflow/redis.hpp>
 #include <coflow/sources/iota.hpp>
 #include <coflow/sql/sqlite.hpp>
 
@@ -10,6 +12,7 @@
 
 #include <cstdint>
 #include <exception>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -27,5 +30,15 @@ int main() {
                           [&](std::exception_ptr, std::vector<int> v) { got = std::move(v); });
   ctx.run();
 
-  return total == 9 && got == std::vector<int>{1, 2, 3} ? 0 : 1;
+  // hiredis is linked and called: connecting to port 1 is refused, and the error says where.
+  auto where = coflow::redis::options::at("127.0.0.1:1");
+  where.connect_attempts = 1;
+  bool refused = false;
+  try {
+    (void)coflow::redis::server{where}.command({"PING"});
+  } catch (const coflow::redis::error& e) {
+    refused = std::string_view{e.what()}.find("cannot connect to 127.0.0.1:1") != std::string_view::npos;
+  }
+
+  return total == 9 && got == std::vector<int>{1, 2, 3} && refused ? 0 : 1;
 }
