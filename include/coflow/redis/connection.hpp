@@ -70,6 +70,38 @@ inline void free_context(redisContext* c) noexcept {
   redisFree(c);
 }
 
+/// Blocks SIGPIPE on the calling thread while it lives, so that writing to a connection the
+/// server closed fails (EPIPE, then coflow connects again) instead of killing the process; a
+/// SIGPIPE raised meanwhile is consumed. (hiredis writes with write(2); Linux has no per-socket
+/// SO_NOSIGPIPE.)
+class sigpipe_guard {
+ public:
+  sigpipe_guard() noexcept {
+    sigemptyset(&pipe_);
+    sigaddset(&pipe_, SIGPIPE);
+    sigset_t pending;
+    sigpending(&pending);
+    was_pending_ = sigismember(&pending, SIGPIPE) == 1;
+    pthread_sigmask(SIG_BLOCK, &pipe_, &old_);
+  }
+  sigpipe_guard(const sigpipe_guard&) = delete;
+  sigpipe_guard& operator=(const sigpipe_guard&) = delete;
+  ~sigpipe_guard() {
+    sigset_t pending;
+    sigpending(&pending);
+    if (!was_pending_ && sigismember(&pending, SIGPIPE) == 1) {
+      const timespec now{};
+      sigtimedwait(&pipe_, nullptr, &now);
+    }
+    pthread_sigmask(SIG_SETMASK, &old_, nullptr);
+  }
+
+ private:
+  sigset_t pipe_{};
+  sigset_t old_{};
+  bool was_pending_ = false;
+};
+
 inline std::string where_of(const options& o) {
   return o.host + ":" + std::to_string(o.port);
 }
@@ -78,6 +110,7 @@ inline std::string where_of(const options& o) {
 /// answers LOADING until its data is back): the connection, or null and why not. A refused AUTH
 /// throws: trying again would not help.
 inline redisContext* try_connect(const options& o, std::string& why) {
+  sigpipe_guard g;
   const auto us = std::chrono::duration_cast<std::chrono::microseconds>(o.connect_timeout).count();
   const timeval tv{static_cast<decltype(tv.tv_sec)>(us / 1'000'000),
                    static_cast<decltype(tv.tv_usec)>(us % 1'000'000)};
@@ -121,38 +154,6 @@ inline redisContext* connect(const options& o) {
          " ms apart)";
   throw error{m};
 }
-
-/// Blocks SIGPIPE on the calling thread while it lives, so that writing to a connection the
-/// server closed fails (EPIPE, then coflow connects again) instead of killing the process; a
-/// SIGPIPE raised meanwhile is consumed. (hiredis writes with write(2); Linux has no per-socket
-/// SO_NOSIGPIPE.)
-class sigpipe_guard {
- public:
-  sigpipe_guard() noexcept {
-    sigemptyset(&pipe_);
-    sigaddset(&pipe_, SIGPIPE);
-    sigset_t pending;
-    sigpending(&pending);
-    was_pending_ = sigismember(&pending, SIGPIPE) == 1;
-    pthread_sigmask(SIG_BLOCK, &pipe_, &old_);
-  }
-  sigpipe_guard(const sigpipe_guard&) = delete;
-  sigpipe_guard& operator=(const sigpipe_guard&) = delete;
-  ~sigpipe_guard() {
-    sigset_t pending;
-    sigpending(&pending);
-    if (!was_pending_ && sigismember(&pending, SIGPIPE) == 1) {
-      const timespec now{};
-      sigtimedwait(&pipe_, nullptr, &now);
-    }
-    pthread_sigmask(SIG_SETMASK, &old_, nullptr);
-  }
-
- private:
-  sigset_t pipe_{};
-  sigset_t old_{};
-  bool was_pending_ = false;
-};
 
 /// Whether `c` failed on its socket (the server closed it, or went away): connecting again may help.
 inline bool lost(const redisContext* c) noexcept {

@@ -53,6 +53,7 @@ class pipeline_writer {
   void commit() {
     std::size_t failed = sent_;
     std::string why;
+    sigpipe_guard g;  // the batch is written by the first read
     for (; read_ < sent_; ++read_) {
       reply_ptr reply = next_reply();
       if (reply->type != REDIS_REPLY_ERROR)
@@ -94,17 +95,12 @@ class pipeline_writer {
         REDIS_OK)
       lease_.fail("sending a batch");
   }
-  // The reply to command `read_`; on a lost connection, once per command, connects again and
-  // sends that command and those after it again.
+  // The reply to command `read_` (under commit's sigpipe_guard); on a lost connection, once per
+  // command, connects again and sends that command and those after it again.
   reply_ptr next_reply() {
     for (bool again = false;; again = true) {
       void* r = nullptr;
-      int status = REDIS_ERR;
-      {
-        sigpipe_guard g;
-        status = redisGetReply(lease_.get(), &r);
-      }
-      if (status == REDIS_OK) return reply_ptr{static_cast<redisReply*>(r)};
+      if (redisGetReply(lease_.get(), &r) == REDIS_OK) return reply_ptr{static_cast<redisReply*>(r)};
       if (again || !lost(lease_.get())) lease_.fail("sending a batch");
       lease_.reconnect("sending a batch");
       for (std::size_t i = read_; i < sent_; ++i) append(batch_[i]);
