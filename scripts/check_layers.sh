@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 LEVEL = {"detail": 0, "core": 1, "sources": 2, "stages": 3, "sinks": 3, "coro": 3, "threads": 3,
-         "introspection": 3, "control": 4, "scheduling": 4, "sql": 5, "drivers": 5, "redis": 5, "net": 6, "": 7}
+         "introspection": 3, "control": 4, "profiling": 4, "scheduling": 4, "sql": 5, "drivers": 5, "redis": 5, "net": 6, "": 7}
 INCLUDE = re.compile(r'^\s*#\s*include\s+"(coflow/[^"]+)"', re.M)
 
 def layer(path):  # "coflow/sql/detail/values.hpp" -> "sql"

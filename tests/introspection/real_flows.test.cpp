@@ -1,13 +1,17 @@
 // SPDX-License-Identifier: BSL-1.0
-// describe, to_dot and flow_traits over flows built from coflow's own stages.
+// describe, to_dot, flow_traits and instrument over flows built from coflow's own stages.
 #include <coflow/coflow.hpp>
 #include <coflow/introspection/describe.hpp>
 #include <coflow/introspection/to_dot.hpp>
 #include <coflow/introspection/traits.hpp>
+#include <coflow/profiling/instrument.hpp>
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <functional>
 #include <stdexcept>
 #include <string>
 #include <type_traits>
@@ -89,6 +93,111 @@ TEST(RealFlows, ToDotMarksTheThreadedSource) {
   auto values = std::move(f) | coflow::to_vector();
   std::sort(values.begin(), values.end());
   EXPECT_EQ(values, (std::vector<int>{1, 2, 6, 8, 10}));
+}
+
+// iota(0, 100) | filter(even) | map | take(10): iota gives 0..18, the rest the ten even ones.
+auto counted_flow() {
+  return coflow::iota(0, 100) | coflow::filter([](int i) { return i % 2 == 0; }) |
+         coflow::map([](int i) { return i * 3; }) | coflow::take(10);
+}
+
+struct expected_row {
+  std::string name;
+  std::uint64_t items, failures, cooperates;
+};
+
+void expect_rows(const coflow::flow_stats& stats, const std::vector<expected_row>& rows) {
+  ASSERT_EQ(stats.size(), rows.size()) << stats;
+  std::chrono::nanoseconds busy{0};
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    EXPECT_EQ(stats[i].name, rows[i].name);
+    EXPECT_EQ(stats[i].items, rows[i].items) << "row " << i << "\n" << stats;
+    EXPECT_EQ(stats[i].failures, rows[i].failures) << "row " << i << "\n" << stats;
+    EXPECT_EQ(stats[i].cooperates, rows[i].cooperates) << "row " << i << "\n" << stats;
+    busy += stats[i].busy;
+  }
+  // Each stage's own time: disjoint intervals within the flow's run.
+  EXPECT_LE(busy, stats.elapsed()) << stats;
+}
+
+TEST(Instrument, CountsEveryStageOnThePushPath) {
+  auto [flow, stats] = coflow::instrument(counted_flow());
+  static_assert(coflow::drivable<decltype(flow)>);
+  EXPECT_EQ(std::move(flow) | coflow::fold(0, std::plus<>{}), 3 * 90);
+  expect_rows(stats, {{"iota<int>", 19, 0, 0}, {"filter", 10, 0, 0}, {"map", 10, 0, 0}, {"take", 10, 0, 0}});
+}
+
+TEST(Instrument, CountsEveryStageOnThePullPath) {
+  auto [flow, stats] = coflow::instrument(counted_flow());
+  int sum = 0;
+  for (auto s = flow.next(); !s.is_done(); s = flow.next()) sum += *s;
+  EXPECT_EQ(sum, 3 * 90);
+  expect_rows(stats, {{"iota<int>", 19, 0, 0}, {"filter", 10, 0, 0}, {"map", 10, 0, 0}, {"take", 10, 0, 0}});
+}
+
+TEST(Instrument, DescribesTheSameFlow) {
+  auto [flow, stats] = coflow::instrument(counted_flow());
+  EXPECT_EQ(coflow::describe(flow), coflow::describe(counted_flow()));
+  EXPECT_EQ(coflow::to_dot(flow), coflow::to_dot(counted_flow()));
+  (void)(std::move(flow) | coflow::to_vector());
+  const std::string dot = coflow::to_dot(flow, stats);
+  EXPECT_NE(dot.find("n0 -> n1 [label=\"int (19 items, "), std::string::npos) << dot;
+  EXPECT_NE(dot.find("n3 -> n4 [label=\"int (10 items, "), std::string::npos) << dot;
+  const std::string table = stats.to_table();
+  EXPECT_EQ(table.rfind("  #  stage", 0), 0u) << table;
+  EXPECT_NE(table.find("  1  filter             10        0          0"), std::string::npos) << table;
+}
+
+// A failing map: its failure is counted where it happens and by the stages it passes through.
+auto failing_flow() {
+  return coflow::iota(0, 10) | coflow::map([](int i) {
+           if (i == 5) throw std::runtime_error("five");
+           return i;
+         }) |
+         coflow::filter([](int) { return true; });
+}
+
+TEST(Instrument, CountsFailuresOnBothPaths) {
+  const std::vector<expected_row> rows = {{"iota<int>", 6, 0, 0}, {"map", 5, 1, 0}, {"filter", 5, 1, 0}};
+  auto pushed = coflow::instrument(failing_flow());
+  EXPECT_THROW((void)(std::move(pushed.flow) | coflow::to_vector()), std::runtime_error);
+  expect_rows(pushed.stats, rows);
+
+  auto pulled = coflow::instrument(failing_flow());
+  auto s = pulled.flow.next();
+  while (s.has_value()) s = pulled.flow.next();
+  EXPECT_TRUE(s.is_failure());
+  expect_rows(pulled.stats, rows);
+}
+
+TEST(Instrument, AConsumersExceptionIsNotAStageFailure) {
+  auto [flow, stats] = coflow::instrument(failing_flow() | coflow::take(3));
+  EXPECT_THROW(std::move(flow).drive([](int i) -> bool { throw std::logic_error(std::to_string(i)); }),
+               std::logic_error);
+  expect_rows(stats, {{"iota<int>", 1, 0, 0}, {"map", 1, 0, 0}, {"filter", 1, 0, 0}, {"take", 1, 0, 0}});
+}
+
+TEST(Instrument, CountsCooperatesAndTheTimeParked) {
+  auto [flow, stats] = coflow::instrument(
+      coflow::scripted<int>({1, coflow::cooperate{}, 2, coflow::cooperate{}, coflow::cooperate::park(), 3}) |
+      coflow::map([](int i) { return i + 1; }));
+  std::vector<int> got;
+  for (auto s = flow.next(); !s.is_done(); s = flow.next())
+    if (s.has_value()) got.push_back(*s);
+  EXPECT_EQ(got, (std::vector<int>{2, 3, 4}));
+  expect_rows(stats, {{"scripted<int>", 3, 0, 3}, {"map", 3, 0, 3}});
+  EXPECT_LE(stats[1].parked, stats.elapsed());
+}
+
+TEST(Instrument, CountsAStageOfSeveralUpstreamsAsAWhole) {
+  auto [flow, stats] = coflow::instrument(coflow::zip(coflow::iota(0, 3), coflow::iota(10, 20)) |
+                                          coflow::map([](int a, int b) { return a + b; }));
+  EXPECT_EQ(std::move(flow) | coflow::to_vector(), (std::vector<int>{10, 12, 14}));
+  ASSERT_EQ(stats.size(), 4u);
+  EXPECT_FALSE(stats[0].measured);
+  EXPECT_FALSE(stats[1].measured);
+  expect_rows(stats, {{"iota<int>", 0, 0, 0}, {"iota<int>", 0, 0, 0}, {"zip", 3, 0, 0}, {"map", 3, 0, 0}});
+  EXPECT_NE(stats.to_table().find("  0  iota<int>  -\n"), std::string::npos) << stats;
 }
 
 }  // namespace

@@ -45,20 +45,28 @@ constexpr bool starts_threads() {
   }
 }
 
-inline void dot_edge(std::string& out, std::size_t from, std::size_t to, std::string_view type) {
+/// An edge's label: the value type that crosses it. (coflow/profiling/instrument.hpp adds what
+/// crossed it: a labeller that takes the upstream's node id too.)
+struct type_label {
+  std::string operator()(std::size_t /*from*/, std::string_view type) const { return std::string(type); }
+};
+
+template <class Label = type_label>
+void dot_edge(std::string& out, std::size_t from, std::size_t to, std::string_view type,
+              const Label& label = {}) {
   out += "  n" + std::to_string(from) + " -> n" + std::to_string(to) + " [label=";
-  dot_quoted(out, type);
+  dot_quoted(out, label(from, type));
   out += "];\n";
 }
 
 /// Writes the nodes of `S`'s graph and its edges, upstreams first; returns `S`'s node id.
-template <class S>
-std::size_t dot_stage(std::string& out, std::size_t& next_id) {
+template <class S, class Label>
+std::size_t dot_stage(std::string& out, std::size_t& next_id, const Label& label) {
   constexpr std::size_t n = upstream_count_v<S>;
   std::array<std::size_t, n> up_ids{};
   std::size_t i = 0;
   unpack_upstreams<S>(
-      [&](auto... t) { ((up_ids[i++] = dot_stage<typename decltype(t)::type>(out, next_id)), ...); });
+      [&](auto... t) { ((up_ids[i++] = dot_stage<typename decltype(t)::type>(out, next_id, label)), ...); });
   const std::size_t id = next_id++;
 
   std::string style = n == 0 ? "" : "rounded";
@@ -77,7 +85,7 @@ std::size_t dot_stage(std::string& out, std::size_t& next_id) {
 
   i = 0;
   unpack_upstreams<S>([&](auto... t) {
-    (dot_edge(out, up_ids[i++], id, short_name_v<value_t<typename decltype(t)::type>>.view()), ...);
+    (dot_edge(out, up_ids[i++], id, short_name_v<value_t<typename decltype(t)::type>>.view(), label), ...);
   });
   return id;
 }
@@ -98,8 +106,9 @@ inline void dot_legend(std::string& out) {
       "  }\n";
 }
 
-template <class S>
-std::string to_dot_impl(std::string_view sink_name, bool has_sink, const dot_options& o) {
+template <class S, class Label = type_label>
+std::string to_dot_impl(std::string_view sink_name, bool has_sink, const dot_options& o,
+                        const Label& label = {}) {
   std::string out = "digraph ";
   dot_quoted(out, o.graph_name);
   out += " {\n  rankdir=";
@@ -112,7 +121,7 @@ std::string to_dot_impl(std::string_view sink_name, bool has_sink, const dot_opt
       ";\n  node [shape=box, style=rounded, fontname=\"Helvetica\", fontsize=11];\n"
       "  edge [fontname=\"Helvetica\", fontsize=9];\n";
   std::size_t next_id = 0;
-  const std::size_t last = dot_stage<S>(out, next_id);
+  const std::size_t last = dot_stage<S>(out, next_id, label);
   // The flow's own value type leaves on an edge to the sink, or to a point where none is given.
   const std::size_t end = next_id;
   out += "  n" + std::to_string(end);
@@ -123,7 +132,7 @@ std::string to_dot_impl(std::string_view sink_name, bool has_sink, const dot_opt
   } else {
     out += " [label=\"\", shape=point];\n";
   }
-  dot_edge(out, last, end, short_name_v<value_t<S>>.view());
+  dot_edge(out, last, end, short_name_v<value_t<S>>.view(), label);
   if (o.legend) dot_legend(out);
   out += "}\n";
   return out;

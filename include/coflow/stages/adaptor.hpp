@@ -16,6 +16,7 @@ namespace coflow {
 
 namespace detail {
 struct no_signal {};
+struct instrument_access;  // coflow/profiling/instrument.hpp rebuilds a stage around its upstream
 
 template <class Core>
 concept flushes = requires(Core& c, bool (*emit)(typename Core::value_type&&)) {
@@ -48,6 +49,7 @@ concept adaptor_core = requires {
 template <stage S, adaptor_core Core>
 class adapted_stage : public stage_base<S> {
   static constexpr bool flushes = detail::flushes<Core>;
+  friend struct detail::instrument_access;
 
  public:
   using value_type = typename Core::value_type;
