@@ -4,6 +4,7 @@
 #include "paths/harness.hpp"
 
 #include <coflow/coflow.hpp>
+#include <coflow/profiling/instrument.hpp>
 
 #include <gtest/gtest.h>
 
@@ -310,6 +311,23 @@ TEST(Paths, Pipeline) {
                return x + 1;
              }) |
              coflow::chunk(n) | coflow::take(k);
+    });
+  });
+}
+
+// An instrumented flow counts and gives what the flow gives, on every path.
+TEST(Paths, Instrumented) {
+  for_random_cases(case_count(cases_per_stage / 4), [](rng& r) {
+    const throws_on f{maybe_bad(r)};
+    const std::size_t k = uniform(r, 0, 6);
+    check_stage(r, [f, k](auto src) {
+      return coflow::instrument(std::move(src) | coflow::filter([](int x) { return x != 3; }) |
+                                coflow::map([f](int x) {
+                                  f.check(x);
+                                  return x + 1;
+                                }) |
+                                coflow::take(k))
+          .flow;
     });
   });
 }

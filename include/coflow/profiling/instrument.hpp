@@ -256,13 +256,16 @@ inline std::string stats_cell(const char* format, double v) {
   std::snprintf(buf, sizeof buf, format, v);
   return buf;
 }
-inline double micros(std::chrono::nanoseconds d) { return std::chrono::duration<double, std::micro>(d).count(); }
+inline double micros(std::chrono::nanoseconds d) {
+  return std::chrono::duration<double, std::micro>(d).count();
+}
 
 inline std::string stats_line(std::size_t i, const stage_stats& r, std::size_t name_width) {
   std::string line = stats_cell("%3.0f  ", static_cast<double>(i));
   line += r.name + std::string(name_width - r.name.size() + 2, ' ');
   if (!r.measured) return line + "-\n";
-  line += stats_cell("%10.0f", static_cast<double>(r.items)) + stats_cell("%9.0f", static_cast<double>(r.failures)) +
+  line += stats_cell("%10.0f", static_cast<double>(r.items)) +
+          stats_cell("%9.0f", static_cast<double>(r.failures)) +
           stats_cell("%11.0f", static_cast<double>(r.cooperates)) + stats_cell("%13.1f", micros(r.busy)) +
           stats_cell("%12.1f", micros(r.parked));
   return line + "\n";
