@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSL-1.0
 #include <coflow/coflow.hpp>
+#include <coflow/profiling/instrument.hpp>
 #include <coflow/scheduling/scheduler.hpp>
 #include <coflow/threads/threaded.hpp>
 
@@ -271,3 +272,46 @@ TEST(Threaded, AMovedFromStageIsEmpty) {
   EXPECT_TRUE(a.next().is_done());  // NOLINT(bugprone-use-after-move): that is the point
   EXPECT_EQ(collect(std::move(b)), (std::vector{1, 2}));
 }
+
+namespace {
+
+// instrument: the worker reports the ring's high-water mark and the time it waited for room.
+// The flow takes one value and waits (bounded by count) until the worker filled the ring of 16:
+// with 1000 values to publish the worker then waits for room.
+TEST(Threaded, InstrumentCountsTheRing) {
+  auto [flow, stats] = coflow::instrument(
+      coflow::threaded([] { return std::vector<int>(1000, 7); }, {.capacity = 16, .batch = 4}) |
+      coflow::map([](int i) { return i + 1; }));
+  ASSERT_EQ(stats.size(), 2u);
+  EXPECT_TRUE(stats[0].counts_ring());
+  EXPECT_FALSE(stats[1].counts_ring());
+  auto first = flow.next();
+  while (first.is_cooperate()) first = flow.next();
+  ASSERT_TRUE(first.has_value());
+  for (long spins = 0; stats[0].ring_high_water() < 16 && spins < 100'000'000; ++spins)
+    std::this_thread::yield();
+  EXPECT_EQ(stats[0].ring_high_water(), 16u);
+  std::size_t n = 1;
+  for (auto s = flow.next(); !s.is_done(); s = flow.next())
+    if (s.has_value()) ++n;
+  EXPECT_EQ(n, 1000u);
+  EXPECT_EQ(stats[0].items, 1000u);
+  EXPECT_EQ(stats[1].items, 1000u);
+  EXPECT_LE(stats[0].ring_high_water(), 16u);
+  EXPECT_GT(stats[0].worker_blocked().count(), 0);
+  EXPECT_NE(stats.to_table().find("ring hw  blocked us"), std::string::npos) << stats;
+}
+
+// An eager threaded source has started when it is instrumented: it runs as it is, uncounted.
+TEST(Threaded, InstrumentOfAStartedWorkerRunsIt) {
+  auto [flow, stats] = coflow::instrument(coflow::threaded(
+      [] {
+        return std::vector<int>{1, 2, 3};
+      },
+      {.eager = true}));
+  EXPECT_FALSE(stats[0].counts_ring());
+  EXPECT_EQ(coflow::block(std::move(flow)) | coflow::to_vector(), (std::vector<int>{1, 2, 3}));
+  EXPECT_EQ(stats[0].items, 3u);
+}
+
+}  // namespace

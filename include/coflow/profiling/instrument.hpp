@@ -14,6 +14,7 @@
 #include <string_view>
 #include <type_traits>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "coflow/core/as_stage.hpp"
@@ -24,6 +25,7 @@
 #include "coflow/introspection/to_dot.hpp"
 #include "coflow/introspection/traits.hpp"
 #include "coflow/stages/adaptor.hpp"
+#include "coflow/threads/threaded.hpp"
 
 namespace coflow {
 
@@ -33,6 +35,7 @@ namespace coflow {
 /// less the time in its upstreams and, on the push path, in its consumer); `parked`: time from
 /// a pull that gave a `cooperate` to the next pull. `measured` is false for a stage inside
 /// a stage that `instrument` counts as a whole (see `instrument`): its counts stay 0.
+/// A threaded source also reports its worker's side: `ring_high_water()` and `worker_blocked()`.
 struct stage_stats {
   std::string name;
   bool measured = true;
@@ -42,6 +45,18 @@ struct stage_stats {
   std::chrono::nanoseconds busy{0};
   std::chrono::nanoseconds parked{0};
   std::optional<std::chrono::steady_clock::time_point> parked_since{};
+  std::shared_ptr<const detail::ring_counters> ring{};  // a threaded source's worker writes it
+
+  /// Whether the row is a threaded source whose worker reports (one not started before `instrument`).
+  [[nodiscard]] bool counts_ring() const noexcept { return ring != nullptr; }
+  /// The most items the ring held after a push of the worker.
+  [[nodiscard]] std::size_t ring_high_water() const noexcept {
+    return ring ? ring->high_water.load(std::memory_order_relaxed) : 0;
+  }
+  /// The time the worker waited for room in a full ring.
+  [[nodiscard]] std::chrono::nanoseconds worker_blocked() const noexcept {
+    return std::chrono::nanoseconds{ring ? ring->blocked_ns.load(std::memory_order_relaxed) : 0};
+  }
 };
 
 namespace detail {
@@ -162,6 +177,34 @@ class counted {
   stage_stats* row_;
 };
 
+/// A threaded source as `instrument` found it: started already (`eager`) it runs as it is,
+/// else it is rebuilt with a probe that counts the worker's side.
+template <class Plain, class Probed>
+class either_threaded : public stage_base<> {
+ public:
+  using value_type = value_t<Plain>;
+  static constexpr bool can_cooperate = true;
+  static constexpr bool uses_threads = true;
+  static constexpr std::size_t buffer_bound = Plain::buffer_bound;
+  static constexpr std::string_view stage_name = Plain::stage_name;
+  static constexpr auto describe_self() noexcept { return describe_source<Plain>(); }
+
+  template <class T, class... A>
+  explicit either_threaded(std::in_place_type_t<T> which, A&&... a) : v_{which, std::forward<A>(a)...} {}
+
+  step<value_type> next() {
+    return std::visit([](auto& s) -> step<value_type> { return s.next(); }, v_);
+  }
+
+ private:
+  std::variant<Plain, Probed> v_;
+};
+
+template <class S>
+struct is_threaded : std::false_type {};
+template <class F, bool Flatten>
+struct is_threaded<threaded_stage<F, Flatten, no_ring_probe>> : std::true_type {};
+
 template <class S>
 struct is_adapted : std::false_type {};
 template <class S, class Core>
@@ -179,6 +222,17 @@ struct instrument_access {
   }
   template <class S, class Core>
   static Core core_type(const adapted_stage<S, Core>&);  // declared only: decltype
+
+  template <class F, bool Flatten>
+  static auto probed(threaded_stage<F, Flatten>& s, stage_stats& row) {
+    using probed_t = threaded_stage<F, Flatten, counting_ring_probe>;
+    using either = either_threaded<threaded_stage<F, Flatten>, probed_t>;
+    if (s.state_ || !s.factory_) return either{std::in_place_type<threaded_stage<F, Flatten>>, std::move(s)};
+    auto counters = std::make_shared<ring_counters>();
+    row.ring = counters;
+    return either{std::in_place_type<probed_t>, std::move(*s.factory_), s.opts_,
+                  counting_ring_probe{counters}};
+  }
 };
 
 template <class S>
@@ -210,6 +264,10 @@ auto count_stages(S s, const std::shared_ptr<stats_table>& t) {
     adapted_stage<decltype(up), core> rebuilt{std::move(up), instrument_access::core(s)};
     stage_stats& row = add_row<S>(*t, true);
     return counted<decltype(rebuilt)>{std::move(rebuilt), t, row};
+  } else if constexpr (is_threaded<S>::value) {
+    stage_stats& row = add_row<S>(*t, true);
+    auto probed = instrument_access::probed(s, row);
+    return counted<decltype(probed)>{std::move(probed), t, row};
   } else {
     stage_stats& row = add_rows_of_whole<S>(*t, true);
     return counted<S>{std::move(s), t, row};
@@ -260,7 +318,7 @@ inline double micros(std::chrono::nanoseconds d) {
   return std::chrono::duration<double, std::micro>(d).count();
 }
 
-inline std::string stats_line(std::size_t i, const stage_stats& r, std::size_t name_width) {
+inline std::string stats_line(std::size_t i, const stage_stats& r, std::size_t name_width, bool ring) {
   std::string line = stats_cell("%3.0f  ", static_cast<double>(i));
   line += r.name + std::string(name_width - r.name.size() + 2, ' ');
   if (!r.measured) return line + "-\n";
@@ -268,16 +326,24 @@ inline std::string stats_line(std::size_t i, const stage_stats& r, std::size_t n
           stats_cell("%9.0f", static_cast<double>(r.failures)) +
           stats_cell("%11.0f", static_cast<double>(r.cooperates)) + stats_cell("%13.1f", micros(r.busy)) +
           stats_cell("%12.1f", micros(r.parked));
+  if (ring && r.counts_ring())
+    line += stats_cell("%9.0f", static_cast<double>(r.ring_high_water())) +
+            stats_cell("%12.1f", micros(r.worker_blocked()));
   return line + "\n";
 }
 }  // namespace detail
 
 inline std::string flow_stats::to_table() const {
   std::size_t width = 5;
-  for (const stage_stats& r : *this) width = std::max(width, r.name.size());
+  bool ring = false;
+  for (const stage_stats& r : *this) {
+    width = std::max(width, r.name.size());
+    ring = ring || r.counts_ring();
+  }
   std::string out = "  #  stage" + std::string(width - 3, ' ') +
-                    "     items failures cooperates      busy us   parked us\n";
-  for (std::size_t i = 0; i < size(); ++i) out += detail::stats_line(i, (*this)[i], width);
+                    "     items failures cooperates      busy us   parked us" +
+                    (ring ? "  ring hw  blocked us\n" : "\n");
+  for (std::size_t i = 0; i < size(); ++i) out += detail::stats_line(i, (*this)[i], width, ring);
   return out;
 }
 

@@ -53,6 +53,7 @@ struct threaded_options {
 };
 
 namespace detail {
+struct instrument_access;  // coflow/profiling/instrument.hpp rebuilds a stage with a counting probe
 
 template <class T>
 inline constexpr bool is_optional_v = false;
@@ -107,8 +108,34 @@ concept threaded_factory = factory_traits<F>::valid;
 template <threaded_factory F>
 using threaded_value_t = typename produced_value<typename factory_traits<F>::result>::type;
 
+/// What a threaded stage's worker reports: by default nothing, at no cost (every use is an
+/// `if constexpr`); `counting_ring_probe` for an instrumented flow (coflow/profiling/instrument.hpp).
+struct no_ring_probe {
+  static constexpr bool counts = false;
+};
+
+/// The worker's counts: the most items the ring held after a push, and the time the worker
+/// waited for room in it. Written by the worker only; read with relaxed loads.
+struct ring_counters {
+  std::atomic<std::size_t> high_water{0};
+  std::atomic<std::chrono::nanoseconds::rep> blocked_ns{0};
+};
+
+struct counting_ring_probe {
+  static constexpr bool counts = true;
+  std::shared_ptr<ring_counters> counters;
+
+  void filled(std::size_t n) const noexcept {
+    if (n > counters->high_water.load(std::memory_order_relaxed))
+      counters->high_water.store(n, std::memory_order_relaxed);
+  }
+  void blocked(std::chrono::nanoseconds d) const noexcept {
+    counters->blocked_ns.fetch_add(d.count(), std::memory_order_relaxed);
+  }
+};
+
 /// What the worker and the flow share. It outlives both: the worker holds it until it ends.
-template <class V>
+template <class V, class Probe = no_ring_probe>
 class threaded_state {
  public:
   explicit threaded_state(std::size_t capacity) : ring{capacity} {}
@@ -146,6 +173,9 @@ class threaded_state {
   alignas(cache_line) std::atomic<bool> parked_{false};
   std::mutex mutex_;  // guards waker_; taken only around a park
   waker waker_;
+
+ public:
+  [[no_unique_address]] Probe probe;  // last: no_ring_probe takes no room
 };
 
 // The flow side's view of a ring item: itself, or (flattened) a chunk of values.
@@ -166,25 +196,52 @@ struct chunk_traits<I, true> {
 // Publishes `left` ready items from `first` in batches of at most `batch` (and never more
 // than the ring holds). The flow is woken after every publication and before the worker
 // waits for room: a flow parked on an empty ring must not wait for a worker that waits for it.
-template <class V, class It>
-void publish_ready(const stop_token& st, threaded_state<V>& s, It& first, std::size_t left,
+// Waits for room in the ring (false: stopped); a counting probe gets the time waited.
+template <class V, class P>
+bool wait_for_room(threaded_state<V, P>& s) {
+  if constexpr (P::counts) {
+    const auto t0 = std::chrono::steady_clock::now();
+    const bool room = s.ring.wait_for_space(1);
+    s.probe.blocked(std::chrono::steady_clock::now() - t0);
+    return room;
+  } else {
+    return s.ring.wait_for_space(1);
+  }
+}
+
+template <class V, class P, class It>
+void publish_ready(const stop_token& st, threaded_state<V, P>& s, It& first, std::size_t left,
                    std::size_t batch) {
   batch = std::min(batch, s.ring.capacity());
   while (left != 0 && !st.stop_requested()) {
     const std::size_t pushed = s.ring.try_push_n(first, std::min(left, batch));  // advances `first`
     if (pushed != 0) {
+      if constexpr (P::counts) s.probe.filled(s.ring.size_approx());
       s.wake_if_parked();
       left -= pushed;
-    } else if (!s.ring.wait_for_space(1)) {
+    } else if (!wait_for_room(s)) {
       return;  // stopped
     }
   }
 }
 
+// The ring's push, and with a counting probe the same loop timing its waits.
+template <class V, class P, class U>
+bool push_one(threaded_state<V, P>& s, U&& v) {
+  if constexpr (P::counts) {
+    while (!s.ring.try_push(std::forward<U>(v)))  // takes `v` only when it succeeds
+      if (!wait_for_room(s)) return false;
+    s.probe.filled(s.ring.size_approx());
+    return true;
+  } else {
+    return s.ring.push(std::forward<U>(v));
+  }
+}
+
 // Publishes one value, waiting while the ring is full; false when the flow went away.
-template <class V, class U>
-bool publish_one(const stop_token& st, threaded_state<V>& s, U&& v) {
-  if (!s.ring.push(std::forward<U>(v))) return false;
+template <class V, class P, class U>
+bool publish_one(const stop_token& st, threaded_state<V, P>& s, U&& v) {
+  if (!push_one(s, std::forward<U>(v))) return false;
   s.wake_if_parked();
   return !st.stop_requested();
 }
@@ -198,8 +255,8 @@ inline constexpr bool moves_out_v =
 
 // A contiguous sized range is ready as a whole: it goes in batches. Items are moved from a
 // pointer to non-const, copied from a pointer to const.
-template <bool MovesOut, class V, class D>
-void publish_contiguous(const stop_token& st, threaded_state<V>& s, D& src, std::size_t batch) {
+template <bool MovesOut, class V, class P, class D>
+void publish_contiguous(const stop_token& st, threaded_state<V, P>& s, D& src, std::size_t batch) {
   auto* first = [&] {
     if constexpr (MovesOut)
       return std::ranges::data(src);
@@ -210,8 +267,8 @@ void publish_contiguous(const stop_token& st, threaded_state<V>& s, D& src, std:
 }
 
 // Any other range: each element as soon as the range gives it.
-template <bool MovesOut, class V, class D>
-void publish_range(const stop_token& st, threaded_state<V>& s, D& src) {
+template <bool MovesOut, class V, class P, class D>
+void publish_range(const stop_token& st, threaded_state<V, P>& s, D& src) {
   auto end = std::ranges::end(src);
   for (auto it = std::ranges::begin(src); it != end; ++it) {
     bool more;
@@ -224,8 +281,8 @@ void publish_range(const stop_token& st, threaded_state<V>& s, D& src) {
 }
 
 // A `next()`-style callable: each value as soon as a call returns it, until an empty optional.
-template <class V, class N>
-void publish_calls(const stop_token& st, threaded_state<V>& s, N& next) {
+template <class V, class P, class N>
+void publish_calls(const stop_token& st, threaded_state<V, P>& s, N& next) {
   for (;;) {
     auto o = next();
     if (!o || !publish_one(st, s, std::move(*o))) break;
@@ -236,8 +293,8 @@ void publish_calls(const stop_token& st, threaded_state<V>& s, N& next) {
 // block for any time, and a value held back meanwhile would be late (or, with a source that
 // waits for the flow, never come). Values that are all ready at once (a contiguous range the
 // factory returned) go in batches of up to `batch`, with one index publication each.
-template <class V, class Factory>
-void run_worker(stop_token st, Factory& factory, threaded_state<V>& s, std::size_t batch) {
+template <class V, class P, class Factory>
+void run_worker(stop_token st, Factory& factory, threaded_state<V, P>& s, std::size_t batch) {
   try {
     if (!st.stop_requested()) {
       decltype(auto) src = call_factory(factory, st);
@@ -267,10 +324,11 @@ void run_worker(stop_token st, Factory& factory, threaded_state<V>& s, std::size
 /// when the ring is empty it waits briefly for the worker (adaptively, see `waited_for_items`), then
 /// parks and the worker wakes it when it publishes. Dropping the stage stops the
 /// worker (its `coflow::stop_token` is requested, a worker blocked on a full ring is woken) and joins it.
-template <class Factory, bool Flatten>
+template <class Factory, bool Flatten, class Probe = detail::no_ring_probe>
 class threaded_stage : public stage_base<> {
   using item_type = detail::threaded_value_t<Factory>;  // what crosses the ring
-  using state_type = detail::threaded_state<item_type>;
+  using state_type = detail::threaded_state<item_type, Probe>;
+  friend struct detail::instrument_access;
 
   static constexpr bool moves_out_of_chunk() {
     if constexpr (Flatten)
@@ -293,6 +351,12 @@ class threaded_stage : public stage_base<> {
   threaded_stage(Factory f, threaded_options o) : factory_{std::in_place, std::move(f)}, opts_{clamp(o)} {
     if (opts_.eager) start();
   }
+  /// With a probe that counts (`instrument` builds it): the worker reports into `p`.
+  threaded_stage(Factory f, threaded_options o, Probe p)
+    requires(Probe::counts)
+      : factory_{std::in_place, std::move(f)}, opts_{clamp(o)}, probe_{std::move(p)} {
+    if (opts_.eager) start();
+  }
   // A moved-from stage is empty: pulling it gives `done`, dropping it does nothing.
   threaded_stage(threaded_stage&& o) noexcept(std::is_nothrow_move_constructible_v<Factory>)
       : factory_{std::move(o.factory_)},
@@ -304,6 +368,7 @@ class threaded_stage : public stage_base<> {
         end_{std::move(o.end_)},
         in_chunk_{std::exchange(o.in_chunk_, false)},
         spin_limit_{o.spin_limit_},
+        probe_{o.probe_},
         worker_{std::move(o.worker_)} {
     o.factory_.reset();
   }
@@ -338,6 +403,7 @@ class threaded_stage : public stage_base<> {
   void start() {
     if (state_ || !factory_) return;
     auto s = std::make_shared<state_type>(opts_.capacity);
+    if constexpr (Probe::counts) s->probe = probe_;
     worker_ = jthread{[f = std::move(*factory_), s, batch = opts_.batch](stop_token st) mutable {
       detail::run_worker<item_type>(std::move(st), f, *s, batch);
     }};
@@ -487,6 +553,7 @@ class threaded_stage : public stage_base<> {
   [[no_unique_address]] typename chunk::sentinel end_{};
   bool in_chunk_ = false;
   std::chrono::nanoseconds spin_limit_ = max_spin;  // see waited_for_items
+  [[no_unique_address]] Probe probe_;               // given to the worker's state at start
   jthread worker_;                                  // last: joined (by stop()) before the members above go
 };
 
