@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: BSL-1.0
 // describe, to_dot, flow_traits and instrument over flows built from coflow's own stages.
 #include <coflow/coflow.hpp>
+#include <coflow/coro/generator.hpp>
 #include <coflow/introspection/describe.hpp>
 #include <coflow/introspection/to_dot.hpp>
 #include <coflow/introspection/traits.hpp>
 #include <coflow/profiling/instrument.hpp>
+#include <coflow/scheduling/scheduler.hpp>
 
 #include <gtest/gtest.h>
 
@@ -198,6 +200,26 @@ TEST(Instrument, CountsAStageOfSeveralUpstreamsAsAWhole) {
   EXPECT_FALSE(stats[1].measured);
   expect_rows(stats, {{"iota<int>", 0, 0, 0}, {"iota<int>", 0, 0, 0}, {"zip", 3, 0, 0}, {"map", 3, 0, 0}});
   EXPECT_NE(stats.to_table().find("  0  iota<int>  -\n"), std::string::npos) << stats;
+}
+
+// A generator that cooperates four times, run on a scheduler: each cooperate is counted by the
+// generator and by the stages it passes through, and the flow was away (parked) in between.
+coflow::generator<int> cooperating_numbers() {
+  for (int i = 0; i < 4; ++i) {
+    co_yield i;
+    co_yield coflow::cooperate{std::chrono::nanoseconds{0}};
+  }
+}
+
+TEST(Instrument, CountsCooperatesOnAScheduler) {
+  auto [flow, stats] =
+      coflow::instrument(cooperating_numbers() | coflow::filter([](int i) { return i != 2; }));
+  coflow::scheduler sched;
+  auto d = sched.spawn(std::move(flow));
+  sched.run();
+  EXPECT_EQ(d.value(), (std::vector<int>{0, 1, 3}));
+  expect_rows(stats, {{"generator<int>", 4, 0, 4}, {"filter", 3, 0, 4}});
+  EXPECT_LE(stats[1].parked, stats.elapsed());
 }
 
 }  // namespace
