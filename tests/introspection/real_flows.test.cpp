@@ -145,6 +145,9 @@ TEST(Instrument, DescribesTheSameFlow) {
   const std::string dot = coflow::to_dot(flow, stats);
   EXPECT_NE(dot.find("n0 -> n1 [label=\"int (19 items, "), std::string::npos) << dot;
   EXPECT_NE(dot.find("n3 -> n4 [label=\"int (10 items, "), std::string::npos) << dot;
+  const coflow::flow_stats none;  // a handle of no flow: no rows
+  EXPECT_EQ(none.begin(), none.end());
+  EXPECT_EQ(none.elapsed().count(), 0);
   const std::string table = stats.to_table();
   EXPECT_EQ(table.rfind("  #  stage", 0), 0u) << table;
   EXPECT_NE(table.find("  1  filter             10        0          0"), std::string::npos) << table;

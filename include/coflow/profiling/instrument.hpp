@@ -44,7 +44,6 @@ struct stage_stats {
   std::uint64_t cooperates = 0;
   std::chrono::nanoseconds busy{0};
   std::chrono::nanoseconds parked{0};
-  std::optional<std::chrono::steady_clock::time_point> parked_since{};
   std::shared_ptr<const detail::ring_counters> ring{};  // a threaded source's worker writes it
 
   /// Whether the row is a threaded source whose worker reports (one not started before `instrument`).
@@ -85,12 +84,14 @@ inline stage_stats* switch_to(stage_stats* to, stats_clock::time_point now) noex
 }
 
 /// One call into a counted stage: time goes to `row` until it returns to its caller.
+/// `parked_since`: when the stage's last pull gave a cooperate, if it did.
 class stage_call {
  public:
-  stage_call(stats_table& t, stage_stats& row) : table_{t}, row_{row} {
+  stage_call(stats_table& t, stage_stats& row, std::optional<stats_clock::time_point>& parked_since)
+      : table_{t}, row_{row} {
     const auto now = stats_clock::now();
     if (table_.depth++ == 0 && table_.first == stats_clock::time_point{}) table_.first = now;
-    if (row_.parked_since) row_.parked += now - *std::exchange(row_.parked_since, std::nullopt);
+    if (parked_since) row_.parked += now - *std::exchange(parked_since, std::nullopt);
     caller_ = switch_to(&row_, now);
   }
   stage_call(const stage_call&) = delete;
@@ -140,7 +141,7 @@ class counted {
       : s_{std::move(s)}, table_{std::move(t)}, row_{&row} {}
 
   step<value_type> next() {
-    stage_call call{*table_, *row_};
+    stage_call call{*table_, *row_, parked_since_};
     step<value_type> st = s_.next();
     if (st.has_value()) {
       ++row_->items;
@@ -148,7 +149,7 @@ class counted {
       ++row_->failures;
     } else if (st.is_cooperate()) {
       ++row_->cooperates;
-      row_->parked_since = stats_clock::now();
+      parked_since_ = stats_clock::now();
     }
     return st;
   }
@@ -156,7 +157,7 @@ class counted {
   template <class G>
     requires drivable<S>
   void drive(G&& g) {
-    stage_call call{*table_, *row_};
+    stage_call call{*table_, *row_, parked_since_};
     bool in_consumer = false;
     try {
       s_.drive([&](auto&& v) {
@@ -175,6 +176,7 @@ class counted {
   S s_;
   std::shared_ptr<stats_table> table_;  // shared with the flow_stats and the other stages
   stage_stats* row_;
+  std::optional<stats_clock::time_point> parked_since_{};
 };
 
 /// A threaded source as `instrument` found it: started already (`eager`) it runs as it is,
@@ -285,9 +287,9 @@ class flow_stats {
   explicit flow_stats(std::shared_ptr<const detail::stats_table> t) : t_{std::move(t)} {}
 
   [[nodiscard]] std::size_t size() const noexcept { return t_ ? t_->rows.size() : 0; }
-  [[nodiscard]] const stage_stats& operator[](std::size_t i) const { return t_->rows[i]; }
-  [[nodiscard]] auto begin() const { return t_->rows.begin(); }
-  [[nodiscard]] auto end() const { return t_->rows.end(); }
+  [[nodiscard]] const stage_stats& operator[](std::size_t i) const { return rows()[i]; }
+  [[nodiscard]] auto begin() const noexcept { return rows().begin(); }
+  [[nodiscard]] auto end() const noexcept { return rows().end(); }
 
   /// From the flow's first call to the return of its last one.
   [[nodiscard]] std::chrono::nanoseconds elapsed() const noexcept {
@@ -305,6 +307,11 @@ class flow_stats {
   friend std::ostream& operator<<(std::ostream& os, const flow_stats& s) { return os << s.to_table(); }
 
  private:
+  const std::vector<stage_stats>& rows() const noexcept {
+    static const std::vector<stage_stats> none;
+    return t_ ? t_->rows : none;
+  }
+
   std::shared_ptr<const detail::stats_table> t_;
 };
 
