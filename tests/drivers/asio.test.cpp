@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSL-1.0
-// What only the Asio driver has: completion tokens and executors.
+// What only the Asio driver has: completion tokens, executors, and virtual time on an io_context.
 #include <coflow/asio.hpp>
+#include <coflow/coflow.hpp>
 #include <coflow/sources/from.hpp>
 #include <coflow/sources/scripted.hpp>
 
@@ -11,11 +12,14 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstddef>
 #include <exception>
 #include <future>
 #include <memory>
 #include <stdexcept>
+#include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 using namespace std::chrono_literals;
@@ -142,4 +146,230 @@ TEST(AsioDriver, FlowsStillQueuedWhenTheContextDiesErrbackCancelled) {
   ctx.reset();
   EXPECT_TRUE(a.error().is<coflow::cancelled_error>());
   EXPECT_TRUE(b.error().is<coflow::cancelled_error>());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Virtual time on the Asio driver: every time-based stage gives, at the same virtual instants,
+// what it gives on a scheduler on virtual time (each scenario runs on both; no test sleeps).
+
+namespace coflow_asio_vtime {
+
+using ns = std::chrono::nanoseconds;
+using vi = std::vector<int>;
+
+struct on_scheduler {
+  coflow::virtual_clock clock;
+  coflow::scheduler sched{clock};
+  template <class F>
+  void call_later(ns d, F f) {
+    sched.call_later(d, std::move(f));
+  }
+  template <class... A>
+  auto spawn(A&&... a) {
+    return sched.spawn(std::forward<A>(a)...);
+  }
+  void advance(ns d) { sched.advance(d); }
+};
+
+struct on_asio {
+  coflow::virtual_clock clock;
+  boost::asio::io_context ctx;
+  on_asio() { coflow::asio::use_virtual_clock(ctx, clock); }
+  template <class F>
+  coflow::asio::timer_handle call_later(ns d, F f) {
+    return coflow::asio::call_later(ctx, d, std::move(f));
+  }
+  template <class... A>
+  auto spawn(A&&... a) {
+    return coflow::asio::spawn(ctx, std::forward<A>(a)...);
+  }
+  void advance(ns d) { coflow::asio::advance(ctx, d); }
+};
+
+inline std::string show(int v) {
+  return std::to_string(v);
+}
+inline std::string show(std::size_t v) {
+  return std::to_string(v);
+}
+inline std::string show(const vi& v) {
+  std::string s = "{";
+  for (int x : v) s += (s.size() > 1 ? "," : "") + std::to_string(x);
+  return s + "}";
+}
+
+/// What a flow gave and at which virtual instants (in ms), and how and when it ended.
+template <class D>
+struct trace {
+  D on;
+  std::string log;
+
+  [[nodiscard]] std::string at() const {
+    return "@" + std::to_string(
+                     std::chrono::duration_cast<std::chrono::milliseconds>(on.clock.now().time_since_epoch())
+                         .count());
+  }
+  /// A map stage that logs each value with the time it passes.
+  auto stamp() {
+    return coflow::map([this](auto v) {
+      log += show(v) + at() + " ";
+      return v;
+    });
+  }
+  /// Logs how the deferred ends, when it does.
+  template <class R>
+  void watch(coflow::deferred<R>& d) {
+    d.both([this](const coflow::deferred<R>& r) {
+      log += (r.failed() ? "failed(" + r.error().type_name() + ")" : std::string{"done"}) + at();
+    });
+  }
+  /// A callback source fed `values[i]` at `at[i]`, then finished (or failed) at `end`.
+  coflow::callback_stage<int> feed(std::vector<std::pair<ns, int>> values, ns end, bool fail = false) {
+    auto [in, out] = coflow::make_callback<int>();
+    for (auto [when, v] : values) on.call_later(when, [in, v]() mutable { in.push(v); });
+    on.call_later(end, [in, fail]() mutable {
+      if (fail)
+        in.fail(coflow::failure::make(std::runtime_error("feed failed")));
+      else
+        in.finish();
+    });
+    return std::move(out);
+  }
+};
+
+/// Runs `scenario(trace&)` on a scheduler and on the Asio driver, both on virtual time; the
+/// two logs must be `want`.
+template <class F>
+void same_on_both(const std::string& want, F scenario) {
+  trace<on_scheduler> s;
+  scenario(s);
+  EXPECT_EQ(s.log, want) << "on the scheduler";
+  trace<on_asio> a;
+  scenario(a);
+  EXPECT_EQ(a.log, want) << "on the Asio driver";
+}
+
+}  // namespace coflow_asio_vtime
+
+using coflow_asio_vtime::same_on_both;
+
+TEST(AsioVirtualTime, CallLaterFiresWhenTheClockReachesItAndCancels) {
+  coflow_asio_vtime::on_asio t;
+  std::vector<coflow_asio_vtime::ns> fired;
+  auto elapsed = [&] { return t.clock.now().time_since_epoch(); };
+  t.call_later(2h, [&] { fired.push_back(elapsed()); });
+  t.call_later(1h, [&] { fired.push_back(elapsed()); });
+  auto dropped = t.call_later(1h, [&] { fired.push_back(0s); });
+  coflow::asio::run_until_idle(t.ctx);  // nothing is due before the clock moves
+  EXPECT_TRUE(fired.empty());
+  EXPECT_TRUE(dropped.cancel());
+  t.advance(90min);
+  EXPECT_EQ(fired, (std::vector<coflow_asio_vtime::ns>{1h}));
+  t.advance(1h);
+  EXPECT_EQ(fired, (std::vector<coflow_asio_vtime::ns>{1h, 2h}));
+  EXPECT_EQ(elapsed(), 150min);
+}
+
+TEST(AsioVirtualTime, TheStagesReadTheClockInsideTheLoopOnly) {
+  coflow_asio_vtime::on_asio t;
+  t.clock.advance(5s);
+  coflow_asio_vtime::ns seen{};
+  t.call_later(0s, [&] { seen = coflow::now().time_since_epoch(); });
+  coflow::asio::run_until_idle(t.ctx);
+  EXPECT_EQ(seen, 5s);
+  EXPECT_NE(coflow::now().time_since_epoch(), 5s);  // outside the loop: the steady clock
+}
+
+TEST(AsioVirtualTime, ACooperatingFlowSleepsOnTheVirtualClock) {
+  same_on_both("1@0 2@10000 done@10000", [](auto& t) {
+    auto d = t.on.spawn(coflow::scripted<int>({1, cooperate{10s}, 2}) | t.stamp());
+    t.watch(d);
+    t.on.advance(9s);
+    t.log += d.fired() ? "early " : "";
+    t.on.advance(1s);
+  });
+}
+
+TEST(AsioVirtualTime, Interval) {
+  same_on_both("0@1000 1@2000 2@3000 done@3000", [](auto& t) {
+    auto d = t.on.spawn(coflow::interval(1s) | coflow::take(3) | t.stamp());
+    t.watch(d);
+    t.on.advance(10s);
+  });
+}
+
+TEST(AsioVirtualTime, Timeout) {
+  same_on_both("1@600000 2@1800000 failed(coflow::timeout_error)@5400000", [](auto& t) {
+    auto d = t.on.spawn(t.feed({{10min, 1}, {30min, 2}}, 3h) | t.stamp() | coflow::timeout(1h));
+    t.watch(d);
+    t.on.advance(89min);
+    t.log += d.fired() ? "early " : "";
+    t.on.advance(1min);
+  });
+}
+
+TEST(AsioVirtualTime, Delay) {
+  same_on_both("0@2000 1@4000 2@6000 done@6000", [](auto& t) {
+    auto d = t.on.spawn(coflow::iota(0, 3) | coflow::delay(2s) | t.stamp());
+    t.watch(d);
+    t.on.advance(1min);
+  });
+}
+
+TEST(AsioVirtualTime, Throttle) {
+  same_on_both("1@0 2@3000 3@6000 4@9000 done@20000", [](auto& t) {
+    auto d = t.on.spawn(t.feed({{0s, 1}, {1s, 2}, {1s, 3}, {9s, 4}}, 20s) | coflow::throttle(3s) | t.stamp());
+    t.watch(d);
+    t.on.advance(1min);
+  });
+}
+
+TEST(AsioVirtualTime, ChunkWithin) {
+  same_on_both("{1,2,3}@0 {4}@60 {5,6}@230 done@230", [](auto& t) {
+    auto d = t.on.spawn(t.feed({{0ms, 1}, {0ms, 2}, {0ms, 3}, {10ms, 4}, {200ms, 5}, {220ms, 6}}, 230ms) |
+                        coflow::chunk(3, 50ms) | t.stamp());
+    t.watch(d);
+    t.on.advance(1s);
+  });
+  same_on_both("{1,2}@2 failed(std::runtime_error)@2", [](auto& t) {
+    auto d = t.on.spawn(t.feed({{0ms, 1}, {1ms, 2}}, 2ms, true) | coflow::chunk(5, 1s) | t.stamp());
+    t.watch(d);
+    t.on.advance(1s);
+  });
+}
+
+TEST(AsioVirtualTime, RetryWaitsItsBackoff) {
+  same_on_both("made@0 1@0 made@1000 2@1000 made@3000 30@3000 done@3000", [](auto& t) {
+    auto made = std::make_shared<int>(0);
+    auto d = t.on.spawn(
+        coflow::retry(
+            3, coflow::exponential_backoff{1s, 2.0, 1min},
+            [&t, made] {
+              t.log += "made" + t.at() + " ";
+              if (++*made < 3)
+                return coflow::scripted<int>({*made, coflow::failure::make(std::runtime_error("flaky"))});
+              return coflow::scripted<int>({*made * 10});
+            }) |
+        t.stamp());
+    t.watch(d);
+    t.on.advance(1h);
+  });
+  same_on_both("made@0 made@5000 made@10000 failed(std::out_of_range)@10000", [](auto& t) {
+    auto d = t.on.spawn(coflow::retry(2, 5s, [&t] {
+      t.log += "made" + t.at() + " ";
+      return coflow::scripted<int>({coflow::failure::make(std::out_of_range("down"))});
+    }));
+    t.watch(d);
+    t.on.advance(1h);
+  });
+}
+
+TEST(AsioVirtualTime, CancellingAWaitingFlowDestroysIt) {
+  same_on_both("failed(coflow::cancelled_error)@1800000", [](auto& t) {
+    auto d = t.on.spawn(coflow::interval(1h) | coflow::timeout(2h) | coflow::delay(1s) | t.stamp());
+    t.watch(d);
+    t.on.advance(30min);
+    d.cancel();
+    t.on.advance(5h);  // the timer left behind is stale: nothing runs
+  });
 }

@@ -39,6 +39,7 @@
 #include "coflow/core/waker.hpp"
 #include "coflow/detail/chrono.hpp"
 #include "coflow/detail/diagnostic.hpp"
+#include "coflow/drivers/asio_clock.hpp"
 #include "coflow/scheduling/deferred.hpp"
 #include "coflow/scheduling/spawn.hpp"
 #include "coflow/sinks/sink.hpp"
@@ -277,10 +278,8 @@ class task final : public task_base<Executor> {
   // A timer wakes the flow after `d`, unless a wake or another turn comes first (`gen_`).
   void sleep_for(cooperate::duration d) {
     timer_armed_ = true;
-    timer_.expires_after(d);
-    timer_.async_wait([self = std::static_pointer_cast<task>(this->shared_from_this()),
-                       gen = gen_](const boost::system::error_code& ec) {
-      if (ec || self->finished_ || !self->timer_armed_ || self->gen_ != gen) return;
+    timer_.arm(d, [self = std::static_pointer_cast<task>(this->shared_from_this()), gen = gen_] {
+      if (self->finished_ || !self->timer_armed_ || self->gen_ != gen) return;
       self->timer_armed_ = false;
       self->wake();
     });
@@ -301,9 +300,7 @@ class task final : public task_base<Executor> {
     work_.reset();
   }
 
-  boost::asio::basic_waitable_timer<std::chrono::steady_clock,
-                                    boost::asio::wait_traits<std::chrono::steady_clock>, Executor>
-      timer_;
+  flow_timer<Executor> timer_;  // a steady_timer, or a virtual one (use_virtual_clock)
   boost::asio::executor_work_guard<Executor> work_;
   coflow::detail::flow_body<S, C, R> body_;
   coflow::detail::wake_state state_;
@@ -329,7 +326,7 @@ deferred<R> start(const Executor& ex, S s, C c, bool errback_trapped) {
 struct call_state {
   template <class Executor>
   call_state(const Executor& ex, std::function<void()> f) : timer{ex}, fn{std::move(f)} {}
-  boost::asio::steady_timer timer;
+  flow_timer<boost::asio::any_io_executor> timer;
   std::function<void()> fn;
   bool cancelled = false;
   bool fired = false;
@@ -459,22 +456,22 @@ class timer_handle {
   std::weak_ptr<detail::call_state> s_;
 };
 
-/// Calls `fn()` on `ctx` after at least `d` (a `steady_timer`; with `d <= 0`, a `post`).
+/// Calls `fn()` on `ctx` after at least `d` (a `steady_timer`, or a virtual one on a context
+/// given `use_virtual_clock`; with `d <= 0`, a `post`).
 template <class Ctx, class F>
 timer_handle call_later(Ctx&& ctx, cooperate::duration d, F fn) {
   auto ex = detail::executor_of(ctx);
   auto s = std::make_shared<detail::call_state>(ex, std::function<void()>(std::move(fn)));
-  auto call = [s](const boost::system::error_code& ec) {
-    if (ec || s->cancelled || s->fired) return;
+  auto call = [s] {
+    if (s->cancelled || s->fired) return;
     s->fired = true;
     std::function<void()> f = std::move(s->fn);
     f();
   };
   if (d <= cooperate::duration::zero()) {
-    boost::asio::post(ex, [call] { call(boost::system::error_code{}); });
+    boost::asio::post(ex, call);
   } else {
-    s->timer.expires_after(d);
-    s->timer.async_wait(call);
+    s->timer.arm(d, call);
   }
   return timer_handle{s};
 }
