@@ -10,6 +10,13 @@
 //   asio       `asio::spawn(io_context, flow, sink)`
 //   generator  a `generator` that relays the flow with `co_await`, spawned on a scheduler
 //   threaded   `threaded([] { return block(flow); }) | sink`: the flow runs on a worker thread
+// The scheduler, asio and generator paths also run on virtual time (a `virtual_clock`, the
+// clock advanced until every flow has finished). The time-based stages are checked two ways:
+// with times that cannot change the outcome (tiny delays, a timeout of an hour) on every path
+// in real time and on virtual time; and with times that do (a timeout that fires, a chunk
+// that a window closes) on the virtual-time paths only, against the scheduler's. pipe, block
+// and threaded cannot honour virtual time: they sleep in real time, where the outcome would
+// depend on how long the machine takes.
 // Inputs are random scripts (values, cooperates, a failure at a random place, a consumer that
 // stops early), seeded and reproducible: a failing case prints its seed and number.
 #pragma once
@@ -20,6 +27,7 @@
 #include <gtest/gtest.h>
 #include <boost/asio/io_context.hpp>
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -186,6 +194,44 @@ void with_source(const script<T>& s, K&& k) {
     k([shared] { return plain_source(shared); });
 }
 
+/// A source playing `s` in time (by `coflow::now()`): value `i` comes `s.pauses[i]` units
+/// after the value before it (the first, after the first pull), and the end or the failure
+/// `s.pauses.back()` units after the last value; until then it cooperates. On virtual time
+/// the gaps are exact, so a stage's timers decide the same way on every path there.
+template <class T>
+class timed_source : public coflow::stage_base<> {
+ public:
+  using value_type = T;
+  static constexpr bool can_cooperate = true;
+  static constexpr std::string_view stage_name = "timed_source";
+
+  timed_source(std::shared_ptr<const script<T>> s, coflow::cooperate::duration unit)
+      : s_{std::move(s)}, unit_{unit} {}
+
+  coflow::step<T> next() {
+    if (i_ > s_->values.size()) return coflow::done;
+    if (!started_) {
+      started_ = true;
+      due_ = coflow::now() + unit_ * s_->pauses[0];
+    }
+    if (coflow::now() < due_) return coflow::cooperate{due_ - coflow::now()};
+    if (i_ == s_->values.size()) {
+      ++i_;
+      if (s_->fail >= 0) return make_failure(s_->fail, s_->values.size());
+      return coflow::done;
+    }
+    due_ = coflow::now() + unit_ * s_->pauses[i_ + 1];
+    return s_->values[i_++];
+  }
+
+ private:
+  std::shared_ptr<const script<T>> s_;
+  coflow::cooperate::duration unit_;
+  std::chrono::steady_clock::time_point due_{};
+  std::size_t i_ = 0;
+  bool started_ = false;
+};
+
 // ---------------------------------------------------------------------------------------------
 // Sinks.
 
@@ -280,21 +326,42 @@ std::string via_block(const Make& make, const MakeSink& make_sink) {
   return out + run.seen();
 }
 
+/// How far the paths on virtual time move their clock: past every timer of a case.
+inline constexpr std::chrono::hours time_horizon{24};
+
+/// A scheduler on the steady clock, or on `vclock`'s virtual time.
+inline std::unique_ptr<coflow::scheduler> scheduler_on(coflow::virtual_clock* vclock) {
+  return vclock ? std::make_unique<coflow::scheduler>(*vclock) : std::make_unique<coflow::scheduler>();
+}
+
+/// Runs `sched` until its flows have finished (on virtual time, moving the clock).
+inline void run_all(coflow::scheduler& sched, coflow::virtual_clock* vclock) {
+  if (vclock)
+    sched.advance(time_horizon);
+  else
+    sched.run();
+}
+
 template <class Make, class MakeSink>
-std::string via_scheduler(const Make& make, const MakeSink& make_sink) {
+std::string via_scheduler(const Make& make, const MakeSink& make_sink,
+                          coflow::virtual_clock* vclock = nullptr) {
   auto run = make_sink();
-  coflow::scheduler sched;
-  auto d = sched.spawn(make(), std::move(run.sink));
-  sched.run();
+  auto sched = scheduler_on(vclock);
+  auto d = sched->spawn(make(), std::move(run.sink));
+  run_all(*sched, vclock);
   return outcome_of_deferred(d) + run.seen();
 }
 
 template <class Make, class MakeSink>
-std::string via_asio(const Make& make, const MakeSink& make_sink) {
+std::string via_asio(const Make& make, const MakeSink& make_sink, coflow::virtual_clock* vclock = nullptr) {
   auto run = make_sink();
   boost::asio::io_context ctx{1};
+  if (vclock) coflow::asio::use_virtual_clock(ctx, *vclock);
   auto d = coflow::asio::spawn(ctx, make(), std::move(run.sink));
-  ctx.run();
+  if (vclock)
+    coflow::asio::advance(ctx, time_horizon);
+  else
+    ctx.run();
   return outcome_of_deferred(d) + run.seen();
 }
 
@@ -306,11 +373,12 @@ coflow::generator<T> relay(Make make) {
 }
 
 template <class Make, class MakeSink>
-std::string via_generator(const Make& make, const MakeSink& make_sink) {
+std::string via_generator(const Make& make, const MakeSink& make_sink,
+                          coflow::virtual_clock* vclock = nullptr) {
   auto run = make_sink();
-  coflow::scheduler sched;
-  auto d = sched.spawn(relay<coflow::stored_value_t<decltype(make())>>(make), std::move(run.sink));
-  sched.run();
+  auto sched = scheduler_on(vclock);
+  auto d = sched->spawn(relay<coflow::stored_value_t<decltype(make())>>(make), std::move(run.sink));
+  run_all(*sched, vclock);
   return outcome_of_deferred(d) + run.seen();
 }
 
@@ -324,24 +392,53 @@ std::string via_threaded(const Make& make, const MakeSink& make_sink) {
   return out + run.seen();
 }
 
-/// Runs the flow `make()` into `make_sink()`'s sink on every path; a path whose outcome
-/// differs from the pipe's is a test failure naming it. False when any differed.
+using path_outcomes = std::vector<std::pair<std::string, std::string>>;
+
+/// The outcomes on virtual time of the scheduler, asio and generator paths, each on a clock
+/// of its own.
 template <class Make, class MakeSink>
-bool same_on_every_path(const Make& make, const MakeSink& make_sink) {
-  const std::string want = via_pipe(make, make_sink);
-  const std::pair<const char*, std::string> paths[] = {
+path_outcomes on_virtual_time(const Make& make, const MakeSink& make_sink) {
+  coflow::virtual_clock a, b, c;
+  return {{"scheduler on virtual time", via_scheduler(make, make_sink, &a)},
+          {"asio on virtual time", via_asio(make, make_sink, &b)},
+          {"generator on virtual time", via_generator(make, make_sink, &c)}};
+}
+
+/// A test failure for each of `paths` whose outcome is not `want` (the `reference` path's).
+inline bool all_the_same(const std::string& reference, const std::string& want, const path_outcomes& paths) {
+  bool same = true;
+  for (const auto& [name, got] : paths) {
+    if (got == want) continue;
+    ADD_FAILURE() << "the " << name << " path differs from " << reference << ":\n  want: " << want
+                  << "\n  got:  " << got;
+    same = false;
+  }
+  return same;
+}
+
+/// Runs the flow `make()` into `make_sink()`'s sink on every path; a path whose outcome
+/// differs from the pipe's is a test failure naming it. False when any differed. With
+/// `virtual_time_too`, the scheduler, asio and generator paths also run on virtual time.
+template <class Make, class MakeSink>
+bool same_on_every_path(const Make& make, const MakeSink& make_sink, bool virtual_time_too = false) {
+  path_outcomes paths = {
       {"block", via_block(make, make_sink)},       {"scheduler", via_scheduler(make, make_sink)},
       {"asio", via_asio(make, make_sink)},         {"generator", via_generator(make, make_sink)},
       {"threaded", via_threaded(make, make_sink)},
   };
-  bool same = true;
-  for (const auto& [name, got] : paths) {
-    if (got == want) continue;
-    ADD_FAILURE() << "the " << name << " path differs from `flow | sink`:\n  pipe:  " << want << "\n  "
-                  << name << ": " << got;
-    same = false;
-  }
-  return same;
+  if (virtual_time_too)
+    for (auto& p : on_virtual_time(make, make_sink)) paths.push_back(std::move(p));
+  return all_the_same("`flow | sink`", via_pipe(make, make_sink), paths);
+}
+
+/// Runs the flow on the paths that honour virtual time, where times may decide the outcome
+/// (pipe, block and threaded sleep in real time: not run); they must agree with the scheduler.
+template <class Make, class MakeSink>
+bool same_on_virtual_time(const Make& make, const MakeSink& make_sink) {
+  path_outcomes paths = on_virtual_time(make, make_sink);
+  const std::string want = paths.front().second;
+  paths.erase(paths.begin());
+  return all_the_same("the scheduler on virtual time", want, paths);
 }
 
 // ---------------------------------------------------------------------------------------------
