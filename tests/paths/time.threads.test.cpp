@@ -126,7 +126,10 @@ TEST(Paths, Retry) {
     const auto backoff = coflow::exponential_backoff{some(r, 1, 3, 1ms), 2.0, 10ms};
     same_on_virtual_time(
         [=] {
-          return retry_of(n, backoff, attempts, [](auto s) { return timed_source<int>{std::move(s), 1ms}; }) |
+          return retry_of(n, backoff, attempts,
+                          [](auto s) {
+                            return timed_source<int>{std::move(s), 1ms};
+                          }) |
                  coflow::timeout(5ms);
         },
         sink);
