@@ -89,9 +89,12 @@ class adapted_stage : public stage_base<S> {
     }
   }
 
+  // The push path is forced inline (here and in drive_plain / drive_flushing): left to g++'s
+  // late inliner, the sink's accumulator is still in memory when the loop is optimised, and a
+  // stage that leaves the loop early (take_while) costs a flag per value (docs/benchmarks.md).
   template <class G>
     requires drivable<S>
-  void drive(G&& g) {
+  [[gnu::always_inline]] void drive(G&& g) {
     if constexpr (flushes) {
       if (after_) return throw_after();
     }
@@ -144,7 +147,7 @@ class adapted_stage : public stage_base<S> {
   }
 
   template <class G>
-  void drive_plain(G& g) {
+  [[gnu::always_inline]] void drive_plain(G& g) {
     bool more = true;
     auto emit = [&](auto&& x) { return more = g(std::forward<decltype(x)>(x)); };
     try {
@@ -160,7 +163,7 @@ class adapted_stage : public stage_base<S> {
   // upstream (or of the core). An exception thrown by g is the consumer's, not a failure to
   // flush before.
   template <class G>
-  void drive_flushing(G& g) {
+  [[gnu::always_inline]] void drive_flushing(G& g) {
     bool more = true, in_g = false;
     auto emit = [&](auto&& x) {
       in_g = true;
