@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: BSL-1.0
 // A fused pipeline allocates nothing per item: global operator new is counted here.
 #include <coflow/control/block.hpp>
+#include <coflow/scheduling/scheduler.hpp>
 #include <coflow/sinks/fold.hpp>
 #include <coflow/sources/from.hpp>
+#include <coflow/sources/iota.hpp>
 #include <coflow/sources/scripted.hpp>
+#include <coflow/stages/buffer.hpp>
 #include <coflow/stages/filter.hpp>
 #include <coflow/stages/map.hpp>
 
@@ -79,6 +82,17 @@ std::pair<long, std::int64_t> run_pulled(std::size_t n) {
   return {allocations.load() - before, r};
 }
 
+// Allocations made while a scheduler runs `iota(0, n) | buffer(capacity)` into a fold, and
+// its result.
+std::pair<long, std::int64_t> run_buffered(std::int64_t n, std::size_t capacity) {
+  coflow::scheduler sched;
+  long before = allocations.load();
+  auto d = sched.spawn(coflow::iota(std::int64_t{0}, n) | coflow::buffer(capacity),
+                       coflow::fold(std::int64_t{0}, [](std::int64_t a, std::int64_t b) { return a + b; }));
+  sched.run();
+  return {allocations.load() - before, d.value()};
+}
+
 std::int64_t expected(std::int64_t n) {  // sum of 3i over even i < n
   std::int64_t s = 0;
   for (std::int64_t i = 0; i < n; i += 2) s += 3 * i;
@@ -107,4 +121,14 @@ TEST(Allocation, TheCounterSeesAllocations) {
   long before = allocations.load();
   auto p = std::make_unique<std::vector<int>>(10);
   EXPECT_GE(allocations.load() - before, 2);
+}
+
+TEST(Allocation, ABufferOnASchedulerAllocatesTheSameForAnyItemCount) {
+  for (std::size_t capacity : {std::size_t{1}, std::size_t{16}, std::size_t{256}}) {
+    auto [small_allocs, small] = run_buffered(1'000, capacity);
+    auto [large_allocs, large] = run_buffered(20'000, capacity);
+    EXPECT_EQ(small, 999 * 1'000 / 2);
+    EXPECT_EQ(large, std::int64_t{19'999} * 20'000 / 2);
+    EXPECT_EQ(small_allocs, large_allocs) << "buffer(" << capacity << ")";
+  }
 }

@@ -2,15 +2,16 @@
 // coflow/stages/buffer.hpp - let the upstream run ahead of its consumer by up to n values.
 #pragma once
 
+#include <algorithm>
 #include <concepts>
 #include <cstddef>
-#include <deque>
 #include <memory>
 #include <optional>
 #include <string_view>
 #include <type_traits>
 #include <utility>
 #include <variant>
+#include <vector>
 
 #include "coflow/core/cooperate.hpp"
 #include "coflow/core/failure.hpp"
@@ -25,6 +26,52 @@
 namespace coflow {
 
 namespace detail {
+/// Makes `w` the waker of the flow being pulled on this thread. Each side of a buffer keeps
+/// its own across its turns: a copy (two atomic reference counts) only when it changed.
+inline void keep_current_waker(waker& w) {
+  if (const waker* now = current_waker_ptr; now && *now == w) return;
+  w = current_waker();
+}
+
+/// The values a buffer holds, first in first out: a ring that grows (doubling, from 16) up
+/// to the buffer's capacity, so that a buffer in use allocates nothing per value and a large
+/// capacity costs memory only when it fills.
+template <class T>
+class value_ring {
+ public:
+  [[nodiscard]] std::size_t size() const noexcept { return size_; }
+  [[nodiscard]] bool empty() const noexcept { return size_ == 0; }
+
+  template <class U>
+  void push(U&& v, std::size_t capacity) {
+    if (size_ == slots_.size()) grow(capacity);
+    slots_[wrap(head_ + size_)].emplace(std::forward<U>(v));
+    ++size_;
+  }
+  T pop() {
+    std::optional<T>& slot = slots_[head_];
+    T v = *std::move(slot);
+    slot.reset();
+    head_ = wrap(head_ + 1);
+    --size_;
+    return v;
+  }
+
+ private:
+  [[nodiscard]] std::size_t wrap(std::size_t i) const noexcept {
+    return i >= slots_.size() ? i - slots_.size() : i;
+  }
+  void grow(std::size_t capacity) {
+    std::vector<std::optional<T>> more(std::min(std::max<std::size_t>(2 * slots_.size(), 16), capacity));
+    for (std::size_t i = 0; i < size_; ++i) more[i].emplace(*std::move(slots_[wrap(head_ + i)]));
+    slots_ = std::move(more);
+    head_ = 0;
+  }
+
+  std::vector<std::optional<T>> slots_;
+  std::size_t head_ = 0, size_ = 0;
+};
+
 /// What a buffer's consumer (the stage) and its producer (a side flow) share: the upstream,
 /// at most `capacity` values it gave ahead of the consumer, then its end or failure; and the
 /// wakers of the two sides, each parked only while the buffer is full (producer) or empty and
@@ -36,7 +83,7 @@ struct buffer_state {
   buffer_state(S s, std::size_t n) : up{std::in_place, std::move(s)}, capacity{n} {}
 
   std::optional<S> up;  // reset once it ended or failed, or the consumer is gone
-  std::deque<T> values;
+  value_ring<T> values;
   std::size_t capacity;
   std::optional<step<T>> last;  // the upstream's end or failure, after `values`
   waker producer, consumer;
@@ -55,7 +102,7 @@ struct buffer_state {
   // One turn of the producer: fills the buffer until it is full (then parks), the upstream
   // cooperates (its cooperate ends the turn) or ends.
   step<std::monostate> produce() {
-    producer = current_waker();
+    keep_current_waker(producer);
     for (;;) {
       if (!up) return finish();
       if (values.size() >= capacity) return cooperate::park();
@@ -64,7 +111,7 @@ struct buffer_state {
       pulling = false;
       if (closed) return finish();
       if (s.has_value()) {
-        values.emplace_back(*std::move(s));
+        values.push(*std::move(s), capacity);
         if (values.size() == 1) consumer.wake();
       } else if (s.is_cooperate()) {
         return s.cooperation();
@@ -85,12 +132,10 @@ struct buffer_state {
   step<T> take() {
     if (!values.empty()) {
       if (values.size() == capacity) producer.wake();
-      T v = std::move(values.front());
-      values.pop_front();
-      return v;
+      return values.pop();
     }
     if (last) return *std::exchange(last, step<T>{done});
-    consumer = current_waker();
+    keep_current_waker(consumer);
     return cooperate::park();
   }
 
