@@ -5,6 +5,8 @@
 #include <coflow/sources/from.hpp>
 #include <coflow/sources/scripted.hpp>
 
+#include "support/stages.hpp"
+
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_future.hpp>
@@ -225,15 +227,8 @@ struct trace {
   }
   /// A callback source fed `values[i]` at `at[i]`, then finished (or failed) at `end`.
   coflow::callback_stage<int> feed(std::vector<std::pair<ns, int>> values, ns end, bool fail = false) {
-    auto [in, out] = coflow::make_callback<int>();
-    for (auto [when, v] : values) on.call_later(when, [in, v]() mutable { in.push(v); });
-    on.call_later(end, [in, fail]() mutable {
-      if (fail)
-        in.fail(coflow::failure::make(std::runtime_error("feed failed")));
-      else
-        in.finish();
-    });
-    return std::move(out);
+    return coflow_test::fed_at([this](ns at, auto fn) { on.call_later(at, std::move(fn)); },
+                               std::move(values), end, fail);
   }
 };
 

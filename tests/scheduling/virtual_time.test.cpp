@@ -3,6 +3,8 @@
 // test here sleeps: an hour passes in microseconds, the same way every time).
 #include <coflow/coflow.hpp>
 
+#include "support/stages.hpp"
+
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -29,15 +31,8 @@ struct on_virtual_time {
   /// A callback source fed `values[i]` at `at[i]`, then finished (or failed) at `end`.
   coflow::callback_stage<int> feed(std::vector<std::pair<std::chrono::nanoseconds, int>> values,
                                    std::chrono::nanoseconds end, bool fail = false) {
-    auto [in, out] = coflow::make_callback<int>();
-    for (auto [at, v] : values) sched.call_later(at, [in, v]() mutable { in.push(v); });
-    sched.call_later(end, [in, fail]() mutable {
-      if (fail)
-        in.fail(coflow::failure::make(std::runtime_error("feed failed")));
-      else
-        in.finish();
-    });
-    return std::move(out);
+    return coflow_test::fed_at([this](auto at, auto fn) { sched.call_later(at, std::move(fn)); },
+                               std::move(values), end, fail);
   }
 };
 

@@ -3,12 +3,17 @@
 #pragma once
 
 #include <coflow/core/cooperate.hpp>
+#include <coflow/core/failure.hpp>
 #include <coflow/core/stage.hpp>
 #include <coflow/core/waker.hpp>
 #include <coflow/coro/generator.hpp>
+#include <coflow/sources/callback.hpp>
 
+#include <chrono>
+#include <stdexcept>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 namespace coflow_test {
 
@@ -54,6 +59,24 @@ coflow::generator<int> slowly(S in) {
     co_yield *v;
     co_yield coflow::cooperate{};
   }
+}
+
+/// A callback source fed `values[i].second` at `values[i].first`, then finished (or failed
+/// with "feed failed") at `end`; the times are set with `call_later(at, fn)` (a scheduler's or
+/// the Asio driver's, on virtual time).
+template <class CallLater>
+coflow::callback_stage<int> fed_at(CallLater call_later,
+                                   std::vector<std::pair<std::chrono::nanoseconds, int>> values,
+                                   std::chrono::nanoseconds end, bool fail = false) {
+  auto [in, out] = coflow::make_callback<int>();
+  for (auto [at, v] : values) call_later(at, [in, v]() mutable { in.push(v); });
+  call_later(end, [in, fail]() mutable {
+    if (fail)
+      in.fail(coflow::failure::make(std::runtime_error("feed failed")));
+    else
+      in.finish();
+  });
+  return std::move(out);
 }
 
 }  // namespace coflow_test

@@ -15,13 +15,8 @@
 #include <utility>
 #include <vector>
 
-// libc++ drops std::result_of in C++20, which Boost.Asio (1.74, Debian 12's) uses unless told
-// that the library has std::invoke_result (it detects that only for MSVC). libstdc++ keeps
-// result_of: there Asio is left as it is, so that every translation unit sees the same Asio.
-#if defined(_LIBCPP_VERSION) && !defined(BOOST_ASIO_HAS_STD_INVOKE_RESULT) && \
-    !defined(BOOST_ASIO_DISABLE_STD_INVOKE_RESULT)
-#define BOOST_ASIO_HAS_STD_INVOKE_RESULT 1
-#endif
+// First: it also tells Boost.Asio, before any of its headers, how to build with libc++.
+#include "coflow/drivers/asio_clock.hpp"
 
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/async_result.hpp>
@@ -39,7 +34,6 @@
 #include "coflow/core/waker.hpp"
 #include "coflow/detail/chrono.hpp"
 #include "coflow/detail/diagnostic.hpp"
-#include "coflow/drivers/asio_clock.hpp"
 #include "coflow/scheduling/deferred.hpp"
 #include "coflow/scheduling/spawn.hpp"
 #include "coflow/sinks/sink.hpp"

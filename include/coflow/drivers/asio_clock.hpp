@@ -10,6 +10,14 @@
 #include <optional>
 #include <utility>
 
+// libc++ drops std::result_of in C++20, which Boost.Asio (1.74, Debian 12's) uses unless told
+// that the library has std::invoke_result (it detects that only for MSVC). libstdc++ keeps
+// result_of: there Asio is left as it is, so that every translation unit sees the same Asio.
+#if defined(_LIBCPP_VERSION) && !defined(BOOST_ASIO_HAS_STD_INVOKE_RESULT) && \
+    !defined(BOOST_ASIO_DISABLE_STD_INVOKE_RESULT)
+#define BOOST_ASIO_HAS_STD_INVOKE_RESULT 1
+#endif
+
 #include <boost/asio/execution/context.hpp>
 #include <boost/asio/execution_context.hpp>
 #include <boost/asio/io_context.hpp>
