@@ -5,10 +5,8 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <exception>
 #include <functional>
-#include <iterator>
 #include <memory>
 #include <mutex>
 #include <type_traits>
@@ -28,6 +26,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/query.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/circular_buffer.hpp>
 
 #include "coflow/core/pipe.hpp"
 #include "coflow/core/stage.hpp"
@@ -73,11 +72,15 @@ template <class Executor>
 class task_base : public waker::target, public std::enable_shared_from_this<task_base<Executor>> {
  public:
   explicit task_base(run_queue<Executor>& q) noexcept : queue_{&q} {}
-  /// One turn. `self` wakes this task and keeps it alive through the turn; it is the flow's
-  /// waker during the turn, and the task moves it on to its next turn.
-  virtual void run(waker& self) = 0;
+  /// One turn, with `turn_waker` set; true when the task queued itself for another (keeping it).
+  virtual bool run() = 0;
 
   run_queue<Executor>* queue_;  // owned by the context's `run_queues` service
+  // Set while the task is queued or running: the waker that keeps it alive and is the flow's
+  // waker during its turns. A turn that queues the task again keeps it as is (a switch costs
+  // no reference count and no move); one that parks, sleeps or finishes drops it, so a flow
+  // nobody can wake any more is freed, not leaked.
+  waker turn_waker;
 };
 
 /// The flows of one executor that are ready for a turn. A handler serving the queue gives
@@ -96,16 +99,16 @@ struct run_queue {
   // The queue whose handler is running on this thread, or null.
   static inline thread_local run_queue* current = nullptr;
 
-  // A task waiting for its turn, with the waker that keeps it alive: the turn installs that
-  // waker as is, so a turn costs no reference count.
-  struct entry {
-    task_base<Executor>* task;
-    waker keep;
-  };
-
   explicit run_queue(const Executor& e) : ex{e} {}
+  // Queues `t`, whose `turn_waker` is set.
+  void push(task_base<Executor>& t) {
+    if (ready.full()) ready.set_capacity(2 * ready.capacity());
+    ready.push_back(&t);
+  }
+
   Executor ex;
-  std::deque<entry> ready;
+  // A ring that grows, of plain pointers: a push and a pop are an index and a word each.
+  boost::circular_buffer<task_base<Executor>*> ready{64};
   bool drain_posted = false;  // a `drain` handler is on its way
 };
 
@@ -128,11 +131,11 @@ class run_queues final : public boost::asio::execution_context::service {
 
  private:
   void shutdown() override {
-    std::vector<typename run_queue<Executor>::entry> dropped;
+    std::vector<waker> dropped;
     {
       std::lock_guard lock{m_};
       for (auto& q : queues_) {
-        std::move(q->ready.begin(), q->ready.end(), std::back_inserter(dropped));
+        for (task_base<Executor>* t : q->ready) dropped.push_back(std::move(t->turn_waker));
         q->ready.clear();
       }
     }
@@ -174,6 +177,29 @@ void after_serving(run_queue<Executor>& q) {
   if (!q.ready.empty() && !q.drain_posted) post_drain(q);
 }
 
+// Gives `t` (its `turn_waker` set) a turn; drops that waker unless `t` queued itself again.
+template <class Executor>
+void run_turn(task_base<Executor>& t) {
+  bool queued;
+  try {
+    queued = t.run();
+  } catch (...) {
+    waker dropped = std::move(t.turn_waker);
+    throw;
+  }
+  if (!queued) waker dropped = std::move(t.turn_waker);  // may free `t`
+}
+
+// How many turns ahead `drain` fetches a task: a turn takes about as long as a load from the
+// last cache level (docs/benchmarks.md).
+inline constexpr std::size_t prefetch_distance = 8;
+
+template <class T>
+void prefetch(const T* p) noexcept {
+  __builtin_prefetch(p);
+  __builtin_prefetch(reinterpret_cast<const char*>(p) + 64);
+}
+
 template <class Executor>
 void drain(run_queue<Executor>& q) {
   q.drain_posted = false;  // this is the handler that was on its way
@@ -182,9 +208,11 @@ void drain(run_queue<Executor>& q) {
     // One round: the flows that a turn queues again wait behind those queued now.
     std::size_t turns = std::min<std::size_t>(q.ready.size(), run_queue<Executor>::turns_per_post);
     for (; turns > 0; --turns) {
-      typename run_queue<Executor>::entry e = std::move(q.ready.front());
+      task_base<Executor>& t = *q.ready.front();
       q.ready.pop_front();
-      e.task->run(e.keep);
+      // At scale a turn starts with a cache miss on its task: fetch one a few turns ahead.
+      if (!q.ready.empty()) prefetch(q.ready[std::min(q.ready.size() - 1, prefetch_distance)]);
+      run_turn(t);
     }
   } catch (...) {
     // A callback threw out of a turn: Asio hands the exception to `run()`'s caller, and the
@@ -203,14 +231,16 @@ template <class Executor>
 void schedule(task_base<Executor>& t, waker keep) {
   run_queue<Executor>& q = *t.queue_;
   if (run_queue<Executor>::current == &q) {
-    q.ready.push_back({&t, std::move(keep)});
+    t.turn_waker = std::move(keep);
+    q.push(t);
     return;  // the handler serving the queue sees to its next round
   }
   boost::asio::post(q.ex, [t = &t, keep = std::move(keep)]() mutable {
     run_queue<Executor>& served = *t->queue_;
     try {
       serving_scope<Executor> scope{&served};
-      t->run(keep);
+      t->turn_waker = std::move(keep);
+      run_turn(*t);
     } catch (...) {
       after_serving(served);
       throw;
@@ -224,9 +254,9 @@ class task final : public task_base<Executor> {
  public:
   task(const Executor& ex, S s, C c, deferred<R> d, bool errback_trapped)
       : task_base<Executor>{run_queue_of(ex)},
-        timer_{ex},
+        body_{std::move(s), std::move(c), std::move(d), errback_trapped},
         work_{boost::asio::make_work_guard(ex)},
-        body_{std::move(s), std::move(c), std::move(d), errback_trapped} {}
+        timer_{ex} {}
 
   // A flow dropped by everyone (its io_context destroyed its handlers, or every waker of a
   // parked flow is gone) can never resume: its deferred errbacks with cancelled_error.
@@ -251,22 +281,28 @@ class task final : public task_base<Executor> {
   }
 
  private:
-  void run(waker& self) override {
-    if (finished_) return;
+  // Runs in a handler serving `queue_` (`drain`, or the one `schedule` posts), so another turn
+  // is a push on the queue.
+  bool run() override {
+    if (finished_) return false;
     ++gen_;
     disarm_timer();  // woken before the timer
     running_ = true;
-    // The task keeps no waker of its own (only its turn's), so a flow nobody can wake any
-    // more is freed, not leaked.
-    coflow::detail::turn r = body_.run(self);
+    coflow::detail::turn r = body_.run(this->turn_waker);
     running_ = false;
     if (cancel_requested_) {
       finish();
-      return;
+      return false;
     }
+    bool queued = false;
     coflow::detail::on_turn_end(
-        r, state_, [&] { schedule(*this, std::move(self)); }, [&](cooperate::duration d) { sleep_for(d); },
-        [&] { finish(); });
+        r, state_,
+        [&] {
+          this->queue_->push(*this);
+          queued = true;
+        },
+        [&](cooperate::duration d) { sleep_for(d); }, [&] { finish(); });
+    return queued;
   }
 
   // A timer wakes the flow after `d`, unless a wake or another turn comes first (`gen_`).
@@ -294,15 +330,17 @@ class task final : public task_base<Executor> {
     work_.reset();
   }
 
-  flow_timer<Executor> timer_;  // a steady_timer, or a virtual one (use_virtual_clock)
-  boost::asio::executor_work_guard<Executor> work_;
-  coflow::detail::flow_body<S, C, R> body_;
+  // What every turn touches comes first, next to the vtable pointer (`drain` prefetches the
+  // start of the next task); the timer, touched only by a sleep, comes last.
   coflow::detail::wake_state state_;
   std::uint32_t gen_ = 0;
   bool timer_armed_ = false;
   bool running_ = false;
   bool cancel_requested_ = false;
   bool finished_ = false;
+  coflow::detail::flow_body<S, C, R> body_;
+  boost::asio::executor_work_guard<Executor> work_;
+  flow_timer<Executor> timer_;  // a steady_timer, or a virtual one (use_virtual_clock)
 };
 
 template <class S, class C, class R, class Executor>
