@@ -2,7 +2,8 @@
 // Switch cost of the coflow scheduler and of the Asio driver against hand-written state
 // machines and bare C++20 coroutines, all resumed round-robin; and the cost of timers.
 //
-//   bench_scheduler --benchmark_filter=Switch   (1,000 flows x 10,000 cooperate{0} each)
+//   bench_scheduler --benchmark_filter=Switch   (1,000 flows x 10,000 cooperate{0} each;
+//                                                *Nested: a flow pulling another)
 //   bench_scheduler --benchmark_filter=Timers   (100,000 pending timers)
 //   bench_scheduler --benchmark_filter=Spawn    (1,000,000 flows: time and heap per flow)
 //   bench_scheduler --benchmark_filter=Buffer   (1,000,000 ints through a buffer of n)
@@ -179,6 +180,49 @@ void SwitchCoflowSchedulerGenerators(benchmark::State& state) {
   switch_counter(state);
 }
 
+// Nested: a flow that pulls another, every switch passing through both. Bare: the outer
+// coroutine resumes the inner one, then suspends itself (two resumes per switch).
+bare_coro bare_nested_yielder(std::int64_t n) {
+  std::coroutine_handle<> inner = bare_yielder(n).h;
+  for (inner.resume(); !inner.done(); inner.resume()) co_await std::suspend_always{};
+  inner.destroy();
+}
+
+void SwitchBareCoroutinesNested(benchmark::State& state) {
+  const auto flows = state.range(0), yields = state.range(1);
+  for (auto _ : state) {
+    std::deque<std::coroutine_handle<>> queue;
+    for (std::int64_t i = 0; i < flows; ++i) queue.push_back(bare_nested_yielder(yields).h);
+    while (!queue.empty()) {
+      std::coroutine_handle<> h = queue.front();
+      queue.pop_front();
+      h.resume();
+      if (h.done())
+        h.destroy();
+      else
+        queue.push_back(h);
+    }
+  }
+  switch_counter(state);
+}
+
+// coflow: a generator that pulls (`co_await`) a generator giving the cooperates.
+coflow::generator<int> nested_generator_yielder(std::int64_t n) {
+  auto inner = generator_yielder(n);
+  while (co_await inner) {
+  }
+}
+
+void SwitchCoflowSchedulerNestedGenerators(benchmark::State& state) {
+  const auto flows = state.range(0), yields = state.range(1);
+  for (auto _ : state) {
+    coflow::scheduler s;
+    for (std::int64_t i = 0; i < flows; ++i) s.spawn(nested_generator_yielder(yields));
+    s.run();
+  }
+  switch_counter(state);
+}
+
 void SwitchCoflowAsio(benchmark::State& state) {
   const auto flows = state.range(0), yields = state.range(1);
   for (auto _ : state) {
@@ -202,6 +246,8 @@ BENCHMARK(SwitchHandStepMachines) COFLOW_SWITCH_ARGS;
 BENCHMARK(SwitchBareCoroutines) COFLOW_SWITCH_ARGS;
 BENCHMARK(SwitchCoflowScheduler) COFLOW_SWITCH_ARGS;
 BENCHMARK(SwitchCoflowSchedulerGenerators) COFLOW_SWITCH_ARGS;
+BENCHMARK(SwitchBareCoroutinesNested) COFLOW_SWITCH_ARGS;
+BENCHMARK(SwitchCoflowSchedulerNestedGenerators) COFLOW_SWITCH_ARGS;
 BENCHMARK(SwitchCoflowAsio) COFLOW_SWITCH_ARGS;
 
 // Spawning: the time per spawned flow and the heap coflow takes per flow (malloc's count of
