@@ -123,11 +123,12 @@ bare_coro bare_yielder(std::int64_t n) {
   }
 }
 
-void SwitchBareCoroutines(benchmark::State& state) {
+// Bare coroutines made by `make(yields)`, resumed round-robin until they are done.
+void bare_round_robin(benchmark::State& state, bare_coro (*make)(std::int64_t)) {
   const auto flows = state.range(0), yields = state.range(1);
   for (auto _ : state) {
     std::deque<std::coroutine_handle<>> queue;
-    for (std::int64_t i = 0; i < flows; ++i) queue.push_back(bare_yielder(yields).h);
+    for (std::int64_t i = 0; i < flows; ++i) queue.push_back(make(yields).h);
     while (!queue.empty()) {
       std::coroutine_handle<> h = queue.front();
       queue.pop_front();
@@ -139,6 +140,10 @@ void SwitchBareCoroutines(benchmark::State& state) {
     }
   }
   switch_counter(state);
+}
+
+void SwitchBareCoroutines(benchmark::State& state) {
+  bare_round_robin(state, bare_yielder);
 }
 
 // coflow: a stage that gives `cooperate{0}` n times, then ends.
@@ -170,14 +175,19 @@ coflow::generator<int> generator_yielder(std::int64_t n) {
   for (std::int64_t i = 1; i < n; ++i) co_yield coflow::cooperate{};
 }
 
-void SwitchCoflowSchedulerGenerators(benchmark::State& state) {
+// Generators made by `make(yields)`, spawned on a scheduler.
+void scheduler_generators(benchmark::State& state, coflow::generator<int> (*make)(std::int64_t)) {
   const auto flows = state.range(0), yields = state.range(1);
   for (auto _ : state) {
     coflow::scheduler s;
-    for (std::int64_t i = 0; i < flows; ++i) s.spawn(generator_yielder(yields));
+    for (std::int64_t i = 0; i < flows; ++i) s.spawn(make(yields));
     s.run();
   }
   switch_counter(state);
+}
+
+void SwitchCoflowSchedulerGenerators(benchmark::State& state) {
+  scheduler_generators(state, generator_yielder);
 }
 
 // Nested: a flow that pulls another, every switch passing through both. Bare: the outer
@@ -189,21 +199,7 @@ bare_coro bare_nested_yielder(std::int64_t n) {
 }
 
 void SwitchBareCoroutinesNested(benchmark::State& state) {
-  const auto flows = state.range(0), yields = state.range(1);
-  for (auto _ : state) {
-    std::deque<std::coroutine_handle<>> queue;
-    for (std::int64_t i = 0; i < flows; ++i) queue.push_back(bare_nested_yielder(yields).h);
-    while (!queue.empty()) {
-      std::coroutine_handle<> h = queue.front();
-      queue.pop_front();
-      h.resume();
-      if (h.done())
-        h.destroy();
-      else
-        queue.push_back(h);
-    }
-  }
-  switch_counter(state);
+  bare_round_robin(state, bare_nested_yielder);
 }
 
 // coflow: a generator that pulls (`co_await`) a generator giving the cooperates.
@@ -214,13 +210,7 @@ coflow::generator<int> nested_generator_yielder(std::int64_t n) {
 }
 
 void SwitchCoflowSchedulerNestedGenerators(benchmark::State& state) {
-  const auto flows = state.range(0), yields = state.range(1);
-  for (auto _ : state) {
-    coflow::scheduler s;
-    for (std::int64_t i = 0; i < flows; ++i) s.spawn(nested_generator_yielder(yields));
-    s.run();
-  }
-  switch_counter(state);
+  scheduler_generators(state, nested_generator_yielder);
 }
 
 void SwitchCoflowAsio(benchmark::State& state) {
