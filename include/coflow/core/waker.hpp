@@ -10,6 +10,14 @@
 
 namespace coflow {
 
+class waker;
+
+namespace detail {
+/// A driver that is a waker's target reads the `shared_ptr` it holds (to share the target's
+/// block without a `weak_ptr` of its own).
+struct waker_access;
+}  // namespace detail
+
 /// A flow that a stage starts beside the flow pulling it, on the same driver (`buffer`'s
 /// producer): it gives no values; each `next()` is one turn, ending with a cooperate (when to
 /// run it again) or `done` (it has finished).
@@ -51,12 +59,17 @@ class waker {
   friend bool operator==(const waker& a, const waker& b) noexcept { return a.target_ == b.target_; }
 
  private:
+  friend struct detail::waker_access;
   std::shared_ptr<target> target_;
 };
 
 namespace detail {
+struct waker_access {
+  static const std::shared_ptr<waker::target>& target(const waker& w) noexcept { return w.target_; }
+};
+
 inline thread_local const waker* current_waker_ptr = nullptr;
-}
+}  // namespace detail
 
 /// The waker of the flow being pulled on this thread; empty outside a driver.
 [[nodiscard]] inline waker current_waker() {

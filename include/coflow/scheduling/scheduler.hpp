@@ -25,6 +25,7 @@
 #include "coflow/core/waker.hpp"
 #include "coflow/detail/chrono.hpp"
 #include "coflow/detail/diagnostic.hpp"
+#include "coflow/detail/slab.hpp"
 #include "coflow/scheduling/deferred.hpp"
 #include "coflow/scheduling/spawn.hpp"
 #include "coflow/sinks/sink.hpp"
@@ -39,10 +40,12 @@ namespace detail {
 class sched_core;
 
 /// A flow (or a `call_later` entry) as the scheduler sees it. It is its own waker target:
-/// `wake()` may come from any thread, at any time, any number of times.
-class sched_task : public waker::target, public std::enable_shared_from_this<sched_task> {
+/// `wake()` may come from any thread, at any time, any number of times. Its block is a slot of
+/// the core's slab, shared (`shared_ptr`'s count is the slot's count) by `self` until it
+/// finishes, and by the wakers and deferreds handed out.
+class sched_task : public waker::target {
  public:
-  explicit sched_task(std::shared_ptr<sched_core> c, bool call) : core{std::move(c)}, is_call{call} {}
+  explicit sched_task(sched_core* c, bool call) noexcept : core{c}, is_call{call} {}
 
   virtual turn resume() { return {turn::finished}; }
   /// Destroys the flow (runs its destructors); the deferred is left alone.
@@ -55,22 +58,49 @@ class sched_task : public waker::target, public std::enable_shared_from_this<sch
   /// On the loop's thread, when a wake queues it: a pending timer sleep is over.
   void disarm() noexcept;
 
+  /// The block, shared with `self` (only while `self` holds it: until the task finishes).
+  [[nodiscard]] std::shared_ptr<sched_task> shared() const noexcept {
+    return std::static_pointer_cast<sched_task>(waker_access::target(self));
+  }
+
   // (Ordered so that the 4-byte members share a word: a flow's block is 8 bytes smaller.)
-  std::shared_ptr<sched_core> core;
-  waker self;  // installed around each pull; dropped when the task finishes (breaks the cycle)
+  sched_core* core;  // alive while any block of its slab is
+  // Installed around each pull; owns the task (the scheduler's list and queues point to it)
+  // and is dropped when the task finishes and no queue points to it (breaks the cycle).
+  waker self;
   wake_state state;
-  std::uint32_t gen = 0;          // bumped at every timer sleep: tells stale entries apart
-  std::size_t index = 0;          // position in the scheduler's registry
-  bool is_call;                   // a `call_later` entry, not a flow
-  bool timer_armed = false;       // a live timer entry refers to this task
-  bool cancel_requested = false;  // cancelled from inside its own turn
+  std::uint32_t gen = 0;                        // bumped at every timer sleep: tells stale entries apart
+  sched_task *prev = nullptr, *next = nullptr;  // the scheduler's list of its tasks
+  bool is_call;                                 // a `call_later` entry, not a flow
+  bool timer_armed = false;                     // a live timer entry refers to this task
+  bool cancel_requested = false;                // cancelled from inside its own turn
   bool finished = false;
 };
 
-/// The part of the scheduler other threads touch: the inbox of calls and wake-ups.
+/// The part of the scheduler other threads touch: the inbox of calls and wake-ups; and the
+/// slab its tasks' blocks come from. The scheduler and every block hold a count on it (a waker
+/// or a deferred may keep a block, and so the core, alive after the scheduler is gone).
 class sched_core {
  public:
   explicit sched_core(scheduler* s) noexcept : owner{s} {}
+
+  void* allocate_block(std::size_t bytes, std::size_t align) {
+    void* p =
+        align <= slab::granule ? blocks.allocate(bytes) : ::operator new(bytes, std::align_val_t{align});
+    refs.fetch_add(1, std::memory_order_relaxed);
+    return p;
+  }
+  void free_block(void* p, std::size_t bytes, std::size_t align) noexcept {
+    if (align <= slab::granule)
+      blocks.deallocate(p, bytes);
+    else
+      ::operator delete(p, std::align_val_t{align});
+    release();
+  }
+  /// Drops one count (the scheduler's or a block's); the last frees the core and its slab.
+  void release() noexcept {
+    if (refs.fetch_sub(1, std::memory_order_acq_rel) == 1) delete this;
+  }
 
   void post_call(std::function<void()> f) {
     std::lock_guard lock{m};
@@ -78,21 +108,25 @@ class sched_core {
     calls.push_back(std::move(f));
     signal();
   }
-  void post_woken(std::shared_ptr<sched_task> t) {
+  // The task is owned (its `self`) until the loop drops it from the inbox, or the scheduler
+  // closes first (and drops its tasks).
+  void post_woken(sched_task* t) {
     std::lock_guard lock{m};
     if (closed) return;
-    woken.push_back(std::move(t));
+    woken.push_back(t);
     signal();
   }
 
   std::mutex m;
   std::condition_variable cv;
   std::vector<std::function<void()>> calls;
-  std::vector<std::shared_ptr<sched_task>> woken;
+  std::vector<sched_task*> woken;
   std::atomic<bool> attention{false};  // the inbox is not empty: checked without the lock
   bool sleeping = false;               // the loop waits on `cv`
   bool closed = false;
   scheduler* const owner;
+  std::atomic<std::size_t> refs{1};  // the scheduler's, and one per block
+  slab blocks;
 
  private:
   void signal() {
@@ -125,10 +159,25 @@ struct side_stage : stage_base<> {
   step<value_type> next() { return f->next(); }
 };
 
+/// Allocates the tasks' blocks (through `std::allocate_shared`, whose control block is the
+/// slot's count) from their core's slab.
+template <class T>
+struct slab_allocator {
+  using value_type = T;
+  explicit slab_allocator(sched_core* c) noexcept : core{c} {}
+  template <class U>
+  slab_allocator(const slab_allocator<U>& o) noexcept : core{o.core} {}  // NOLINT: rebinding
+  T* allocate(std::size_t n) { return static_cast<T*>(core->allocate_block(n * sizeof(T), alignof(T))); }
+  void deallocate(T* p, std::size_t n) noexcept { core->free_block(p, n * sizeof(T), alignof(T)); }
+  friend bool operator==(const slab_allocator& a, const slab_allocator& b) noexcept {
+    return a.core == b.core;
+  }
+  sched_core* core;
+};
+
 class call_task final : public sched_task {
  public:
-  call_task(std::shared_ptr<sched_core> c, std::function<void()> f)
-      : sched_task{std::move(c), true}, fn{std::move(f)} {}
+  call_task(sched_core* c, std::function<void()> f) : sched_task{c, true}, fn{std::move(f)} {}
   turn resume() override;  // a due call in the run queue: calls fn
   std::function<void()> fn;
   scheduler* owner = nullptr;
@@ -143,7 +192,7 @@ struct inline_deferred : deferred_state<R> {
   explicit inline_deferred(sched_task* t) noexcept : owner{t} {}
   [[nodiscard]] deferred<R> get() const {
     auto* st = const_cast<deferred_state<R>*>(static_cast<const deferred_state<R>*>(this));
-    return deferred_access::make(std::shared_ptr<deferred_state<R>>(owner->shared_from_this(), st));
+    return deferred_access::make(std::shared_ptr<deferred_state<R>>(owner->shared(), st));
   }
   sched_task* owner;
 };
@@ -152,9 +201,8 @@ struct inline_deferred : deferred_state<R> {
 template <class S, class C, class R>
 class flow_task final : public sched_task {
  public:
-  flow_task(std::shared_ptr<sched_core> c, S s, C cons, bool errback_trapped)
-      : sched_task{std::move(c), false},
-        body{std::move(s), std::move(cons), inline_deferred<R>{this}, errback_trapped} {
+  flow_task(sched_core* c, S s, C cons, bool errback_trapped)
+      : sched_task{c, false}, body{std::move(s), std::move(cons), inline_deferred<R>{this}, errback_trapped} {
     body.result_storage().driver_canceller = &cancel;
   }
 
@@ -215,7 +263,7 @@ class scheduler {
  public:
   using clock = std::chrono::steady_clock;
 
-  scheduler() : core_{std::make_shared<detail::sched_core>(this)} {}
+  scheduler() : core_{new detail::sched_core(this)} {}
   /// A scheduler on virtual time: its timers (`call_later`, `cooperate{d}`) and the stages'
   /// `coflow::now()` read `vclock`, and `run()` returns when nothing can run until the time
   /// moves (or an event arrives): `advance(d)` moves it and runs what falls due.
@@ -226,26 +274,30 @@ class scheduler {
   /// Destroys the unfinished flows (running their destructors); their deferreds errback with
   /// `cancelled_error`.
   ~scheduler() {
-    {
-      std::lock_guard lock{core_->m};
-      core_->closed = true;
-    }
-    std::vector<std::shared_ptr<detail::sched_task>> woken, tasks = std::move(registry_);
     std::vector<std::function<void()>> calls;
     {
       std::lock_guard lock{core_->m};
-      woken.swap(core_->woken);
+      core_->closed = true;
+      core_->woken.clear();  // its tasks are in the list
       calls.swap(core_->calls);
     }
-    std::erase_if(tasks, [](const auto& t) { return t->finished || t->is_call; });
+    std::vector<std::shared_ptr<detail::sched_task>> tasks;  // the unfinished flows
+    while (first_) {
+      detail::sched_task& t = *first_;
+      if (!t.finished && !t.is_call) tasks.push_back(t.shared());
+      unlink(t);
+      if (t.finished || t.is_call) t.self = waker{};  // may free it
+    }
     for (auto& t : tasks) {
       t->finished = true;
       t->state.finish();
       t->release_flow();
-      t->self = waker{};
     }
-    for (auto& t : tasks) t->errback_cancelled();
+    for (auto& t : tasks) t->errback_cancelled();  // (their deferreds share the blocks through `self`)
+    for (auto& t : tasks) t->self = waker{};
+    tasks.clear();
     timers_.clear();
+    core_->release();
   }
 
   /// Runs `flow` on this scheduler; its deferred fires with its values (see `spawn_options`).
@@ -313,11 +365,12 @@ class scheduler {
   /// `callLater(0, ...)`: it runs before a flow that cooperates after this call is made).
   template <class F>
   timer_handle call_later(cooperate::duration d, F fn) {
-    auto t = std::make_shared<detail::call_task>(core_, std::function<void()>(std::move(fn)));
+    auto t = std::allocate_shared<detail::call_task>(detail::slab_allocator<detail::call_task>{core_}, core_,
+                                                     std::function<void()>(std::move(fn)));
     t->owner = this;
     ++live_timers_;
     if (d <= cooperate::duration::zero()) {
-      enroll(t);
+      enroll(*t, t);
       push_ready(t.get());
     } else {
       push_timer(now() + d, t, 0);
@@ -352,7 +405,7 @@ class scheduler {
 
   /// Makes `run()` return after the current turn; safe from any thread. Flows stay.
   void stop() {
-    if (detail::running_core == core_.get())
+    if (detail::running_core == core_)
       stop_ = interrupt_ = true;
     else
       core_->post_call([this] { stop_ = interrupt_ = true; });
@@ -412,20 +465,22 @@ class scheduler {
   // waits for at most this many turns, and the hot path reads neither on most turns.
   static constexpr std::size_t poll_interval = 64;
   // The fewest slots of a run-queue array: a scheduler of a few flows allocates once. Beyond
-  // that the arrays take twice the registry's size, so growing them is amortized.
+  // that the arrays take twice the number of tasks, so growing them is amortized.
   static constexpr std::size_t min_queue_slots = 16;
 
-  // One allocation per flow (task, stage, consumer and deferred state); the deferred shares it.
+  // One slot of the slab per flow (task, stage, consumer and deferred state); the deferred
+  // shares it.
   template <class S, class C, class R>
   deferred<R> start(S s, C c, bool errback_trapped) {
-    auto t = std::make_shared<detail::flow_task<S, C, R>>(core_, std::move(s), std::move(c), errback_trapped);
-    t->self = waker{std::shared_ptr<waker::target>(t)};
+    using task = detail::flow_task<S, C, R>;
+    auto t = std::allocate_shared<task>(detail::slab_allocator<task>{core_}, core_, std::move(s),
+                                        std::move(c), errback_trapped);
+    task& raw = *t;
     deferred<R> d = detail::deferred_access::make(std::shared_ptr<detail::deferred_state<R>>(
-        t, static_cast<detail::deferred_state<R>*>(&t->body.result_storage())));
-    detail::sched_task* const raw = t.get();
-    enroll(std::move(t));
+        t, static_cast<detail::deferred_state<R>*>(&raw.body.result_storage())));
+    enroll(raw, std::move(t));
     ++live_flows_;
-    push_ready(raw);
+    push_ready(&raw);
     return d;
   }
 
@@ -437,7 +492,7 @@ class scheduler {
       finish_task(t);
   }
 
-  // May free `t` (unless the caller holds it): the registry owns the flows.
+  // May free `t` (unless the caller holds it): its `self` owns it.
   void finish_task(detail::sched_task& t) {
     t.finished = true;
     if (t.timer_armed) {
@@ -450,39 +505,40 @@ class scheduler {
     const bool queued = !t.state.is_idle() && &t != current_;
     t.state.finish();
     t.release_flow();
-    t.self = waker{};
     if (!queued) unregister(t);
   }
 
-  void unregister(detail::sched_task& t) {
-    std::size_t i = t.index;
-    if (i < registry_.size() && registry_[i].get() == &t) {
-      std::shared_ptr<detail::sched_task> keep = std::move(registry_[i]);
-      if (i + 1 != registry_.size()) {
-        registry_[i] = std::move(registry_.back());
-        registry_[i]->index = i;
-      }
-      registry_.pop_back();
-    }
+  // Takes `t` out of the list and drops its `self` (which may free it).
+  void unregister(detail::sched_task& t) noexcept {
+    unlink(t);
+    waker keep = std::move(t.self);  // destroyed last: `t` may go with it
+  }
+  void unlink(detail::sched_task& t) noexcept {
+    (t.prev ? t.prev->next : first_) = t.next;
+    (t.next ? t.next->prev : last_) = t.prev;
+    t.prev = t.next = nullptr;
+    --registered_;
   }
 
-  // The run queue is two arrays of plain pointers (the registry owns the tasks; a task
-  // finished while queued stays registered until the queue drops it): the round being run,
+  // The run queue is two arrays of plain pointers (each task owns itself through its `self`; a
+  // task finished while queued stays registered until the queue drops it): the round being run,
   // `round_[pos_, end_)`, and the tasks queued behind it, `next_[0, queued_)`; the loop swaps
   // them when the round is over. Its order is the one of a single FIFO. A task is queued at
-  // most once and only while registered, so `next_` holding as many slots as the registry
+  // most once and only while registered, so `next_` holding as many slots as the list
   // has tasks means a push never checks for room.
-  void enroll(std::shared_ptr<detail::sched_task> t) {
-    t->index = registry_.size();
-    registry_.push_back(std::move(t));
-    if (registry_.size() > next_cap_) [[unlikely]]
+  void enroll(detail::sched_task& t, std::shared_ptr<detail::sched_task> owner) {
+    t.self = waker{std::move(owner)};
+    t.prev = last_;
+    (last_ ? last_->next : first_) = &t;
+    last_ = &t;
+    if (++registered_ > next_cap_) [[unlikely]]
       grow_next();
   }
   void push_ready(detail::sched_task* t) noexcept {
     assert(queued_ < next_cap_);
     next_[queued_++] = t;
   }
-  std::size_t queue_slots() const noexcept { return std::max(min_queue_slots, 2 * registry_.size()); }
+  std::size_t queue_slots() const noexcept { return std::max(min_queue_slots, 2 * registered_); }
   [[gnu::noinline]] void grow_next() {
     const std::size_t cap = queue_slots();
     std::unique_ptr<detail::sched_task*[]> bigger{new detail::sched_task*[cap]};
@@ -499,7 +555,7 @@ class scheduler {
     queued_ = 0;
     if (replay_) [[unlikely]]
       std::shuffle(round_.get(), round_.get() + end_, replay_->rng);
-    if (next_cap_ < registry_.size()) {
+    if (next_cap_ < registered_) {
       const std::size_t cap = queue_slots();
       next_.reset(new detail::sched_task*[cap]);
       next_cap_ = cap;
@@ -541,17 +597,17 @@ class scheduler {
 
   void drain_inbox() {
     std::vector<std::function<void()>> calls;
-    std::vector<std::shared_ptr<detail::sched_task>> woken;
+    std::vector<detail::sched_task*> woken;
     {
       std::lock_guard lock{core_->m};
       calls.swap(core_->calls);
       woken.swap(core_->woken);
       core_->attention.store(false, std::memory_order_relaxed);
     }
-    for (auto& t : woken) {
+    for (detail::sched_task* t : woken) {
       if (!t->finished) {
         t->disarm();
-        push_ready(t.get());  // the registry holds it
+        push_ready(t);
       } else {
         unregister(*t);
       }
@@ -583,7 +639,7 @@ class scheduler {
   // round) and appends to `next_`; the inbox and the clock are looked at every
   // `poll_interval` turns, between batches of turns that need no countdown of their own.
   void loop() {
-    detail::running_scope scope{core_.get()};
+    detail::running_scope scope{core_};
     detail::clock_scope virtual_time{vclock_};
     current_ = nullptr;  // in case a callback threw out of the previous run
     std::size_t pos = pos_, end = end_;
@@ -666,19 +722,20 @@ class scheduler {
     t.timer_armed = true;
     ++t.gen;
     ++live_timers_;
-    push_timer(now() + d, t.shared_from_this(), t.gen);
+    push_timer(now() + d, t.shared(), t.gen);
   }
 
-  std::shared_ptr<detail::sched_core> core_;
+  detail::sched_core* core_;  // holds a count on it
   std::unique_ptr<detail::sched_task*[]> round_, next_;
   std::size_t round_cap_ = 0, next_cap_ = 0;
   std::size_t pos_ = 0, end_ = 0, queued_ = 0;
   std::vector<timer_entry> timers_;
   std::uint64_t seq_ = 0;
   std::size_t live_timers_ = 0;  // call_later entries pending + flows asleep on a timer
-  std::vector<std::shared_ptr<detail::sched_task>> registry_;  // owns the flows
-  std::size_t live_flows_ = 0;                                 // unfinished ones
-  detail::sched_task* current_ = nullptr;                      // the task whose turn it is
+  detail::sched_task *first_ = nullptr, *last_ = nullptr;  // its tasks (each owned by its `self`)
+  std::size_t registered_ = 0;                             // in that list
+  std::size_t live_flows_ = 0;                             // unfinished ones
+  detail::sched_task* current_ = nullptr;                  // the task whose turn it is
   bool stop_ = false;
   bool interrupt_ = false;           // `stop_` or `cancel_requested` was set: a turn takes the slow path
   virtual_clock* vclock_ = nullptr;  // virtual time, when made with a clock
@@ -691,11 +748,11 @@ class scheduler {
 
 inline void detail::sched_task::wake() noexcept {
   if (!state.wake()) return;
-  if (running_core == core.get()) {  // on the loop's thread
+  if (running_core == core) {  // on the loop's thread
     disarm();
-    core->owner->push_ready(this);  // its registry holds it
+    core->owner->push_ready(this);  // its `self` holds it
   } else {
-    core->post_woken(shared_from_this());
+    core->post_woken(this);
   }
 }
 
