@@ -46,7 +46,8 @@ class slab {
     const std::size_t c = size_class(bytes);
     if (c >= classes) return ::operator delete(p);
     node* b = ::new (p) node{remote_[c].load(std::memory_order_relaxed)};
-    while (!remote_[c].compare_exchange_weak(b->next, b, std::memory_order_release, std::memory_order_relaxed)) {
+    while (
+        !remote_[c].compare_exchange_weak(b->next, b, std::memory_order_release, std::memory_order_relaxed)) {
     }
   }
 
@@ -59,7 +60,9 @@ class slab {
   // stays under malloc's mmap threshold (so it is reused, not mapped and faulted in again).
   static constexpr std::size_t first_chunk = 1024, last_chunk = 64 * 1024;
 
-  static constexpr std::size_t size_class(std::size_t bytes) noexcept { return (bytes + granule - 1) / granule; }
+  static constexpr std::size_t size_class(std::size_t bytes) noexcept {
+    return (bytes + granule - 1) / granule;
+  }
 
   void* carve(std::size_t bytes) {
     if (left_ < bytes) {

@@ -2,7 +2,6 @@
 // coflow/scheduling/deferred.hpp - a one-shot result with callback and errback chains.
 #pragma once
 
-#include <cstddef>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -10,7 +9,6 @@
 #include <type_traits>
 #include <utility>
 #include <variant>
-#include <vector>
 
 #include "coflow/core/failure.hpp"
 #include "coflow/core/stage.hpp"
@@ -31,6 +29,9 @@ namespace detail {
 template <class T>
 using deferred_stored_t = std::conditional_t<std::is_void_v<T>, std::monostate, T>;
 
+template <class Arg>
+class once_queue;
+
 /// A move-only `void(Arg)` callable (callbacks may hold move-only completion handlers); empty
 /// when default-made.
 template <class Arg>
@@ -38,6 +39,7 @@ class once_fn {
   struct base {
     virtual void call(Arg a) = 0;
     virtual ~base() = default;
+    base* next = nullptr;  // in a `once_queue`
   };
   template <class F>
   struct impl final : base {
@@ -54,7 +56,49 @@ class once_fn {
   explicit operator bool() const noexcept { return static_cast<bool>(p_); }
 
  private:
+  friend class once_queue<Arg>;
   std::unique_ptr<base> p_;
+};
+
+/// `once_fn`s in order, linked through their own blocks: one pointer (to the last, which points
+/// to the first) and no array, so a deferred's state is small.
+template <class Arg>
+class once_queue {
+  using node = typename once_fn<Arg>::base;
+
+ public:
+  once_queue() noexcept = default;
+  once_queue(once_queue&& o) noexcept : last_{std::exchange(o.last_, nullptr)} {}
+  once_queue& operator=(once_queue&& o) noexcept {
+    std::swap(last_, o.last_);
+    return *this;
+  }
+  ~once_queue() { clear(); }
+
+  void push(once_fn<Arg> f) noexcept {
+    node* n = f.p_.release();
+    n->next = last_ ? std::exchange(last_->next, n) : n;
+    last_ = n;
+  }
+  /// The first one, taken out; empty when there is none.
+  once_fn<Arg> pop() noexcept {
+    once_fn<Arg> f;
+    if (!last_) return f;
+    node* first = last_->next;
+    if (first == last_)
+      last_ = nullptr;
+    else
+      last_->next = first->next;
+    f.p_.reset(first);
+    return f;
+  }
+  void clear() noexcept {
+    while (pop()) {
+    }
+  }
+
+ private:
+  node* last_ = nullptr;
 };
 
 /// The state a deferred's copies share. A driver may keep it inside its own allocation (the
@@ -67,7 +111,7 @@ struct deferred_state {
   bool fired = false;
   bool firing = false;
   bool cancelled = false;
-  std::vector<once_fn<const deferred<T>&>> callbacks;
+  once_queue<const deferred<T>&> callbacks;
   once_fn<const deferred<T>&> canceller;
   void (*driver_canceller)(deferred_state&) = nullptr;
 };
@@ -226,7 +270,7 @@ class deferred {
 
   template <class F>
   deferred& add(F f) {
-    s_->callbacks.emplace_back(std::move(f));
+    s_->callbacks.push(detail::once_fn<const deferred&>{std::move(f)});
     if (s_->fired && !s_->firing) run_callbacks();
     return *this;
   }
@@ -235,11 +279,7 @@ class deferred {
   void run_callbacks() {
     std::shared_ptr<state> keep = s_;
     keep->firing = true;
-    for (std::size_t i = 0; i < keep->callbacks.size(); ++i) {
-      auto cb = std::move(keep->callbacks[i]);
-      cb(*this);
-    }
-    keep->callbacks.clear();
+    while (auto cb = keep->callbacks.pop()) cb(*this);
     keep->firing = false;
   }
 
