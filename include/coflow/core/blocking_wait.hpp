@@ -46,9 +46,8 @@ class blocking_puller {
  public:
   blocking_puller() {
     if constexpr (can_cooperate_v<S>) {
-      auto t = std::make_shared<blocking_target>();
-      target_ = t.get();
-      waker_ = waker{std::move(t)};
+      target_ = new blocking_target;
+      waker_ = waker_access::make(target_);  // holds it
     }
   }
 

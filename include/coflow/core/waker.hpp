@@ -7,14 +7,13 @@
 #include <variant>
 
 #include "coflow/core/step.hpp"
+#include "coflow/detail/shared_block.hpp"
 
 namespace coflow {
 
 class waker;
 
 namespace detail {
-/// A driver that is a waker's target reads the `shared_ptr` it holds (to share the target's
-/// block without a `weak_ptr` of its own).
 struct waker_access;
 }  // namespace detail
 
@@ -35,8 +34,10 @@ class side_flow {
 /// `cooperate::park()`, and has the event's producer call `wake()`.
 class waker {
  public:
-  /// What a driver (the scheduler, `block`, the Asio driver) provides.
-  struct target {
+  /// What a driver (the scheduler, `block`, the Asio driver) provides. The wakers share it
+  /// through a count it keeps itself (`detail::shared_block`); a target made with
+  /// `std::make_shared` can be given to a waker too.
+  struct target : detail::shared_block {
     virtual void wake() noexcept = 0;
     /// Runs `f` beside the flow this wakes (taking it) and returns true, when the driver can;
     /// a scheduler can, the drivers that run one flow (`block`, Asio) cannot.
@@ -44,51 +45,71 @@ class waker {
       (void)f;
       return false;
     }
-    virtual ~target() = default;
+    /// The target wakers compare by (a `shared_ptr`'s target behind its holder).
+    [[nodiscard]] virtual const target* identity() const noexcept { return this; }
   };
 
   waker() = default;
-  explicit waker(std::shared_ptr<target> t) noexcept : target_{std::move(t)} {}
+  /// A waker of a target the caller shares through `std::shared_ptr` (one small block holds it).
+  explicit waker(std::shared_ptr<target> t) : waker{t ? new shared_holder{std::move(t)} : nullptr} {}
 
   void wake() const noexcept {
-    if (target_) target_->wake();
+    if (t_) t_->wake();
   }
   /// See `target::start_beside`; false (and `f` kept) for an empty waker.
-  bool start_beside(std::unique_ptr<side_flow>& f) const { return target_ && target_->start_beside(f); }
-  explicit operator bool() const noexcept { return static_cast<bool>(target_); }
-  friend bool operator==(const waker& a, const waker& b) noexcept { return a.target_ == b.target_; }
+  bool start_beside(std::unique_ptr<side_flow>& f) const { return t_ && t_->start_beside(f); }
+  explicit operator bool() const noexcept { return static_cast<bool>(t_); }
+  friend bool operator==(const waker& a, const waker& b) noexcept {
+    return a.t_ == b.t_ || (a.t_ && b.t_ && a.t_->identity() == b.t_->identity());
+  }
+  /// The target, shared by this waker (null for an empty one).
+  [[nodiscard]] target* get() const noexcept { return t_.get(); }
 
  private:
+  struct shared_holder final : target {
+    explicit shared_holder(std::shared_ptr<target> t) noexcept : held{std::move(t)} {}
+    void wake() noexcept override { held->wake(); }
+    bool start_beside(std::unique_ptr<side_flow>& f) override { return held->start_beside(f); }
+    [[nodiscard]] const target* identity() const noexcept override { return held.get(); }
+    std::shared_ptr<target> held;
+  };
+
   friend struct detail::waker_access;
-  std::shared_ptr<target> target_;
+  explicit waker(target* t) noexcept : t_{t} {}
+
+  detail::block_ptr<target> t_;
 };
 
 namespace detail {
+/// Drivers make the wakers of their own targets, which share the target's count.
 struct waker_access {
-  static const std::shared_ptr<waker::target>& target(const waker& w) noexcept { return w.target_; }
+  static waker make(waker::target* t) noexcept { return waker{t}; }
 };
 
-inline thread_local const waker* current_waker_ptr = nullptr;
+// The target of the flow being pulled on this thread, which its driver keeps alive meanwhile.
+inline thread_local waker::target* current_target = nullptr;
 }  // namespace detail
 
 /// The waker of the flow being pulled on this thread; empty outside a driver.
 [[nodiscard]] inline waker current_waker() {
-  return detail::current_waker_ptr ? *detail::current_waker_ptr : waker{};
+  return detail::waker_access::make(detail::current_target);
 }
 
 /// Makes `w` the current waker for the pulls made while this object lives (drivers use it
-/// around each `next()`).
+/// around each `next()`; `w` must outlive it).
 class waker_scope {
  public:
-  explicit waker_scope(const waker& w) noexcept : previous_{detail::current_waker_ptr} {
-    detail::current_waker_ptr = &w;
+  explicit waker_scope(const waker& w) noexcept : waker_scope{w.get()} {}
+  /// The same for a driver's own target, which it keeps alive while this object lives.
+  explicit waker_scope(waker::target* t) noexcept : previous_{detail::current_target} {
+    detail::current_target = t;
   }
   waker_scope(const waker_scope&) = delete;
   waker_scope& operator=(const waker_scope&) = delete;
-  ~waker_scope() { detail::current_waker_ptr = previous_; }
+  ~waker_scope() { detail::current_target = previous_; }
 
  private:
-  const waker* previous_;
+  waker::target* previous_;
 };
 
 }  // namespace coflow

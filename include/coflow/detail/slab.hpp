@@ -18,8 +18,10 @@ namespace coflow::detail {
 /// slab, so whatever shares a block must keep the slab alive.
 class slab {
  public:
-  static constexpr std::size_t granule = alignof(std::max_align_t);  // every block is aligned so
-  static constexpr std::size_t largest = 1024;                       // larger blocks: operator new
+  // Every block is aligned so (a more aligned one goes to operator new): sizes round up to 8
+  // bytes, not to malloc's 16.
+  static constexpr std::size_t granule = alignof(void*);
+  static constexpr std::size_t largest = 1024;  // larger blocks: operator new
 
   slab() = default;
   slab(const slab&) = delete;

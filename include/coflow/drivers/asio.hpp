@@ -288,7 +288,7 @@ class task final : public task_base<Executor> {
     ++gen_;
     disarm_timer();  // woken before the timer
     running_ = true;
-    coflow::detail::turn r = body_.run(this->turn_waker);
+    coflow::detail::turn r = body_.run(this->turn_waker.get());
     running_ = false;
     if (cancel_requested_) {
       finish();

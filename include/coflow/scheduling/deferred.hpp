@@ -2,7 +2,9 @@
 // coflow/scheduling/deferred.hpp - a one-shot result with callback and errback chains.
 #pragma once
 
+#include <cstdint>
 #include <memory>
+#include <new>
 #include <optional>
 #include <stdexcept>
 #include <string_view>
@@ -13,6 +15,7 @@
 #include "coflow/core/failure.hpp"
 #include "coflow/core/stage.hpp"
 #include "coflow/core/waker.hpp"
+#include "coflow/detail/shared_block.hpp"
 
 namespace coflow {
 
@@ -101,26 +104,70 @@ class once_queue {
   node* last_ = nullptr;
 };
 
-/// The state a deferred's copies share. A driver may keep it inside its own allocation (the
-/// scheduler keeps it in the spawned flow's block) and cancel through `driver_canceller`, a
-/// plain function given the state, instead of an allocated `canceller`.
+/// The state a deferred's copies share: its result (nothing yet, a value or a failure), its
+/// callbacks and its canceller. It lives in a block of its own, or inside a driver's (the
+/// scheduler keeps a spawned flow's in the flow's slot): `owner` is the block whose count the
+/// deferreds hold, and is told when the deferred is cancelled. The result is a union whose
+/// tag shares a word with the flags, so the state of a `deferred<std::vector<T>>` is 56 bytes.
 template <class T>
-struct deferred_state {
-  std::optional<deferred_stored_t<T>> value;
-  failure error;
+class deferred_state {
+  using stored = deferred_stored_t<T>;
+
+ public:
+  explicit deferred_state(shared_block* o) noexcept : owner{o} {}
+  deferred_state(const deferred_state&) = delete;
+  deferred_state& operator=(const deferred_state&) = delete;
+  ~deferred_state() {
+    if (held_ == holds::value) value_.~stored();
+    if (held_ == holds::error) error_.~failure();
+  }
+
+  [[nodiscard]] bool has_value() const noexcept { return held_ == holds::value; }
+  [[nodiscard]] const stored& value() const noexcept { return value_; }
+  /// The failure; empty unless it holds one.
+  [[nodiscard]] const failure& error() const noexcept { return held_ == holds::error ? error_ : no_failure; }
+  template <class U>
+  void set_value(U&& v) {  // once, before it holds anything
+    ::new (static_cast<void*>(&value_)) stored(std::forward<U>(v));
+    held_ = holds::value;
+  }
+  void set_error(failure f) noexcept {  // once, before it holds anything
+    ::new (static_cast<void*>(&error_)) failure(std::move(f));
+    held_ = holds::error;
+  }
+
+  friend void intrusive_ptr_add_ref(const deferred_state* s) noexcept { intrusive_ptr_add_ref(s->owner); }
+  friend void intrusive_ptr_release(const deferred_state* s) noexcept { intrusive_ptr_release(s->owner); }
+
+  shared_block* const owner;
+  once_queue<const deferred<T>&> callbacks;
+  once_fn<const deferred<T>&> canceller;
   bool fired = false;
   bool firing = false;
   bool cancelled = false;
-  once_queue<const deferred<T>&> callbacks;
-  once_fn<const deferred<T>&> canceller;
-  void (*driver_canceller)(deferred_state&) = nullptr;
+
+ private:
+  enum class holds : std::uint8_t { nothing, value, error };
+  static inline const failure no_failure{};
+  holds held_ = holds::nothing;
+  union {
+    stored value_;
+    failure error_;
+  };
 };
 
-/// Makes a deferred over a state that a driver allocated (an aliasing `shared_ptr` into it).
+/// A deferred's state in a block of its own (a deferred made by its constructor).
+template <class T>
+struct own_deferred_state final : shared_block {
+  own_deferred_state() noexcept : state{this} {}
+  deferred_state<T> state;
+};
+
+/// Makes a deferred over a state that a driver keeps in its own block (sharing its count).
 struct deferred_access {
   template <class T>
-  static deferred<T> make(std::shared_ptr<deferred_state<T>> s) noexcept {
-    return deferred<T>{std::move(s)};
+  static deferred<T> make(deferred_state<T>* s) noexcept {
+    return deferred<T>{s};
   }
 };
 }  // namespace detail
@@ -144,7 +191,7 @@ class deferred {
  public:
   using value_type = T;
 
-  deferred() : s_{std::make_shared<state>()} {}
+  deferred() : s_{&(new detail::own_deferred_state<T>)->state} {}
 
   /// A deferred whose `cancel()` first calls `canceller(*this)` (which may fire it; if it does
   /// not, the deferred errbacks with `cancelled_error`).
@@ -181,14 +228,14 @@ class deferred {
     requires std::is_constructible_v<stored, U&&>
   void callback(U&& v = U{}) {
     if (!begin_fire()) return;
-    s_->value.emplace(std::forward<U>(v));
+    s_->set_value(std::forward<U>(v));
     run_callbacks();
   }
 
   /// Fires with a failure (same rules as `callback`).
   void errback(failure f) {
     if (!begin_fire()) return;
-    s_->error = f ? std::move(f) : failure::make(std::runtime_error("coflow::deferred: empty failure"));
+    s_->set_error(f ? std::move(f) : failure::make(std::runtime_error("coflow::deferred: empty failure")));
     run_callbacks();
   }
 
@@ -226,21 +273,21 @@ class deferred {
   void cancel() {
     if (s_->fired) return;
     s_->cancelled = true;
-    if (auto* c = std::exchange(s_->driver_canceller, nullptr)) c(*s_);
+    s_->owner->deferred_cancelled();
     if (s_->canceller) {
       auto c = std::move(s_->canceller);
       c(*this);
     }
     if (!s_->fired) {
       s_->fired = true;
-      s_->error = failure::make(cancelled_error{});
+      s_->set_error(failure::make(cancelled_error{}));
       run_callbacks();
     }
   }
 
   [[nodiscard]] bool fired() const noexcept { return s_->fired; }
-  [[nodiscard]] bool succeeded() const noexcept { return s_->fired && s_->value.has_value(); }
-  [[nodiscard]] bool failed() const noexcept { return s_->fired && !s_->value.has_value(); }
+  [[nodiscard]] bool succeeded() const noexcept { return s_->fired && s_->has_value(); }
+  [[nodiscard]] bool failed() const noexcept { return s_->fired && !s_->has_value(); }
   /// Whether `cancel()` was called before it fired.
   [[nodiscard]] bool cancelled() const noexcept { return s_->cancelled; }
 
@@ -248,11 +295,11 @@ class deferred {
   /// has not fired.
   [[nodiscard]] const stored& value() const {
     if (!s_->fired) throw std::logic_error("coflow::deferred: value() before it fired");
-    if (!s_->value) s_->error.rethrow();
-    return *s_->value;
+    if (!s_->has_value()) s_->error().rethrow();
+    return s_->value();
   }
   /// The failure; empty unless `failed()`.
-  [[nodiscard]] const failure& error() const noexcept { return s_->error; }
+  [[nodiscard]] const failure& error() const noexcept { return s_->error(); }
 
   friend bool operator==(const deferred& a, const deferred& b) noexcept { return a.s_ == b.s_; }
 
@@ -264,7 +311,6 @@ class deferred {
     }
     s_->fired = true;
     s_->canceller = {};  // it may hold the deferred itself: break the cycle
-    s_->driver_canceller = nullptr;
     return true;
   }
 
@@ -277,16 +323,16 @@ class deferred {
 
   // Callbacks run once each, in order; those added while firing run in the same pass.
   void run_callbacks() {
-    std::shared_ptr<state> keep = s_;
+    detail::block_ptr<state> keep = s_;
     keep->firing = true;
     while (auto cb = keep->callbacks.pop()) cb(*this);
     keep->firing = false;
   }
 
   friend struct detail::deferred_access;
-  explicit deferred(std::shared_ptr<state> s) noexcept : s_{std::move(s)} {}
+  explicit deferred(state* s) noexcept : s_{s} {}
 
-  std::shared_ptr<state> s_;
+  detail::block_ptr<state> s_;
 };
 
 /// The stage behind `from(deferred)`: gives the deferred's value (or its failure) once. Until

@@ -41,8 +41,9 @@ class sched_core;
 
 /// A flow (or a `call_later` entry) as the scheduler sees it. It is its own waker target:
 /// `wake()` may come from any thread, at any time, any number of times. Its block is a slot of
-/// the core's slab, shared (`shared_ptr`'s count is the slot's count) by `self` until it
-/// finishes, and by the wakers and deferreds handed out.
+/// the core's slab, shared through the count in the block by the scheduler's list (until the
+/// task finishes and no queue points to it), by the timers, and by the wakers and deferreds
+/// handed out.
 class sched_task : public waker::target {
  public:
   explicit sched_task(sched_core* c, bool call) noexcept : core{c}, is_call{call} {}
@@ -58,23 +59,20 @@ class sched_task : public waker::target {
   /// On the loop's thread, when a wake queues it: a pending timer sleep is over.
   void disarm() noexcept;
 
-  /// The block, shared with `self` (only while `self` holds it: until the task finishes).
-  [[nodiscard]] std::shared_ptr<sched_task> shared() const noexcept {
-    return std::static_pointer_cast<sched_task>(waker_access::target(self));
-  }
-
-  // (Ordered so that the 4-byte members share a word: a flow's block is 8 bytes smaller.)
-  sched_core* core;  // alive while any block of its slab is
-  // Installed around each pull; owns the task (the scheduler's list and queues point to it)
-  // and is dropped when the task finishes and no queue points to it (breaks the cycle).
-  waker self;
+  // (Ordered so that the 4-byte members fill the words after the count: the block is 48 bytes.)
   wake_state state;
-  std::uint32_t gen = 0;                        // bumped at every timer sleep: tells stale entries apart
-  sched_task *prev = nullptr, *next = nullptr;  // the scheduler's list of its tasks
-  bool is_call;                                 // a `call_later` entry, not a flow
-  bool timer_armed = false;                     // a live timer entry refers to this task
-  bool cancel_requested = false;                // cancelled from inside its own turn
+  sched_core* core;               // alive while any block of its slab is
+  std::uint32_t gen = 0;          // bumped at every timer sleep: tells stale entries apart
+  bool is_call;                   // a `call_later` entry, not a flow
+  bool timer_armed = false;       // a live timer entry refers to this task
+  bool cancel_requested = false;  // cancelled from inside its own turn
   bool finished = false;
+  sched_task *prev = nullptr, *next = nullptr;  // the scheduler's list of its tasks
+
+ protected:
+  // The last owner let go: the slot goes back to the slab (from any thread).
+  template <class Self>
+  static void free_slot(Self* self) noexcept;
 };
 
 /// The part of the scheduler other threads touch: the inbox of calls and wake-ups; and the
@@ -108,7 +106,7 @@ class sched_core {
     calls.push_back(std::move(f));
     signal();
   }
-  // The task is owned (its `self`) until the loop drops it from the inbox, or the scheduler
+  // The task is held (the list's count) until the loop drops it from the inbox, or the scheduler
   // closes first (and drops its tasks).
   void post_woken(sched_task* t) {
     std::lock_guard lock{m};
@@ -159,21 +157,24 @@ struct side_stage : stage_base<> {
   step<value_type> next() { return f->next(); }
 };
 
-/// Allocates the tasks' blocks (through `std::allocate_shared`, whose control block is the
-/// slot's count) from their core's slab.
-template <class T>
-struct slab_allocator {
-  using value_type = T;
-  explicit slab_allocator(sched_core* c) noexcept : core{c} {}
-  template <class U>
-  slab_allocator(const slab_allocator<U>& o) noexcept : core{o.core} {}  // NOLINT: rebinding
-  T* allocate(std::size_t n) { return static_cast<T*>(core->allocate_block(n * sizeof(T), alignof(T))); }
-  void deallocate(T* p, std::size_t n) noexcept { core->free_block(p, n * sizeof(T), alignof(T)); }
-  friend bool operator==(const slab_allocator& a, const slab_allocator& b) noexcept {
-    return a.core == b.core;
+/// A task of type `T` in a slot of `c`'s slab.
+template <class T, class... A>
+T* make_task(sched_core* c, A&&... args) {
+  void* p = c->allocate_block(sizeof(T), alignof(T));
+  try {
+    return ::new (p) T(c, std::forward<A>(args)...);
+  } catch (...) {
+    c->free_block(p, sizeof(T), alignof(T));
+    throw;
   }
-  sched_core* core;
-};
+}
+
+template <class Self>
+void sched_task::free_slot(Self* self) noexcept {
+  sched_core* c = self->core;
+  self->~Self();
+  c->free_block(self, sizeof(Self), alignof(Self));
+}
 
 class call_task final : public sched_task {
  public:
@@ -183,42 +184,42 @@ class call_task final : public sched_task {
   scheduler* owner = nullptr;
   bool cancelled = false;
   bool fired = false;
+
+ private:
+  void destroy() noexcept override { free_slot(this); }
 };
 
-/// A spawned flow's deferred state, kept inside the flow's own block: the deferreds handed out
-/// share the block (an aliasing `shared_ptr`), so they may outlive the flow and the scheduler.
+/// A spawned flow's deferred state, kept inside the flow's own slot: the deferreds handed out
+/// share the slot's count, so they may outlive the flow and the scheduler.
 template <class R>
 struct inline_deferred : deferred_state<R> {
-  explicit inline_deferred(sched_task* t) noexcept : owner{t} {}
+  explicit inline_deferred(sched_task* task) noexcept : deferred_state<R>{task} {}
   [[nodiscard]] deferred<R> get() const {
-    auto* st = const_cast<deferred_state<R>*>(static_cast<const deferred_state<R>*>(this));
-    return deferred_access::make(std::shared_ptr<deferred_state<R>>(owner->shared(), st));
+    return deferred_access::make(const_cast<deferred_state<R>*>(static_cast<const deferred_state<R>*>(this)));
   }
-  sched_task* owner;
 };
 
-/// A spawned flow in one allocation: the task, the stage and consumer, the deferred's state.
+/// A spawned flow in one slot: the task, the stage and consumer, the deferred's state.
 template <class S, class C, class R>
 class flow_task final : public sched_task {
  public:
   flow_task(sched_core* c, S s, C cons, bool errback_trapped)
-      : sched_task{c, false}, body{std::move(s), std::move(cons), inline_deferred<R>{this}, errback_trapped} {
-    body.result_storage().driver_canceller = &cancel;
-  }
+      : sched_task{c, false}, body{std::move(s), std::move(cons), this, errback_trapped} {}
 
-  turn resume() override { return body.run(self); }
+  turn resume() override { return body.run(this); }
   void release_flow() noexcept override { body.release(); }
   void errback_cancelled() override {
     deferred<R> d = body.result();
     if (!d.fired()) d.errback(failure::make(cancelled_error{}));
   }
+  // `d.cancel()` before the deferred fired: the flow is still allocated, and the scheduler
+  // alive (its destructor fires every deferred it did not).
+  void deferred_cancelled() override;
 
   flow_body<S, C, R, inline_deferred<R>> body;
 
  private:
-  // `d.cancel()`: the state is the flow's, so the flow is still allocated; the scheduler is
-  // alive too (its destructor fires every deferred it did not, which drops this function).
-  static void cancel(deferred_state<R>& st);
+  void destroy() noexcept override { free_slot(this); }
 };
 
 }  // namespace detail
@@ -227,18 +228,15 @@ class flow_task final : public sched_task {
 class timer_handle {
  public:
   timer_handle() = default;
-  explicit timer_handle(std::weak_ptr<detail::call_task> t) noexcept : t_{std::move(t)} {}
+  explicit timer_handle(detail::block_ptr<detail::call_task> t) noexcept : t_{std::move(t)} {}
 
   /// Stops the call from happening; false if it already ran or was cancelled.
   bool cancel();
   /// True until it ran or was cancelled.
-  [[nodiscard]] bool pending() const {
-    auto t = t_.lock();
-    return t && !t->cancelled && !t->fired;
-  }
+  [[nodiscard]] bool pending() const { return t_ && !t_->cancelled && !t_->fired; }
 
  private:
-  std::weak_ptr<detail::call_task> t_;
+  detail::block_ptr<detail::call_task> t_;  // (the scheduler's destructor cancels it)
 };
 
 /// A single-threaded event loop (Twisted's reactor) running many flows as state machines.
@@ -281,20 +279,21 @@ class scheduler {
       core_->woken.clear();  // its tasks are in the list
       calls.swap(core_->calls);
     }
-    std::vector<std::shared_ptr<detail::sched_task>> tasks;  // the unfinished flows
+    std::vector<detail::block_ptr<detail::sched_task>> tasks;  // the unfinished flows
     while (first_) {
       detail::sched_task& t = *first_;
-      if (!t.finished && !t.is_call) tasks.push_back(t.shared());
-      unlink(t);
-      if (t.finished || t.is_call) t.self = waker{};  // may free it
+      if (t.is_call) forget_call(static_cast<detail::call_task&>(t));
+      if (!t.finished && !t.is_call) tasks.emplace_back(&t);
+      unregister(t);  // may free it
     }
+    for (timer_entry& e : timers_)
+      if (e.task->is_call) forget_call(static_cast<detail::call_task&>(*e.task));
     for (auto& t : tasks) {
       t->finished = true;
       t->state.finish();
       t->release_flow();
     }
-    for (auto& t : tasks) t->errback_cancelled();  // (their deferreds share the blocks through `self`)
-    for (auto& t : tasks) t->self = waker{};
+    for (auto& t : tasks) t->errback_cancelled();
     tasks.clear();
     timers_.clear();
     core_->release();
@@ -365,17 +364,17 @@ class scheduler {
   /// `callLater(0, ...)`: it runs before a flow that cooperates after this call is made).
   template <class F>
   timer_handle call_later(cooperate::duration d, F fn) {
-    auto t = std::allocate_shared<detail::call_task>(detail::slab_allocator<detail::call_task>{core_}, core_,
-                                                     std::function<void()>(std::move(fn)));
+    detail::block_ptr<detail::call_task> t{
+        detail::make_task<detail::call_task>(core_, std::function<void()>(std::move(fn)))};
     t->owner = this;
     ++live_timers_;
     if (d <= cooperate::duration::zero()) {
-      enroll(*t, t);
+      enroll(*t);
       push_ready(t.get());
     } else {
       push_timer(now() + d, t, 0);
     }
-    return timer_handle{t};
+    return timer_handle{std::move(t)};
   }
 
   /// Calls `fn()` on the scheduler's thread as soon as it can; safe from any thread, and wakes
@@ -454,7 +453,7 @@ class scheduler {
   struct timer_entry {
     clock::time_point when;
     std::uint64_t seq;
-    std::shared_ptr<detail::sched_task> task;
+    detail::block_ptr<detail::sched_task> task;
     std::uint32_t gen;
   };
   // A min-heap on (deadline, insertion order): timers due together fire in the order set.
@@ -472,16 +471,20 @@ class scheduler {
   // shares it.
   template <class S, class C, class R>
   deferred<R> start(S s, C c, bool errback_trapped) {
-    using task = detail::flow_task<S, C, R>;
-    auto t = std::allocate_shared<task>(detail::slab_allocator<task>{core_}, core_, std::move(s),
-                                        std::move(c), errback_trapped);
-    task& raw = *t;
-    deferred<R> d = detail::deferred_access::make(std::shared_ptr<detail::deferred_state<R>>(
-        t, static_cast<detail::deferred_state<R>*>(&raw.body.result_storage())));
-    enroll(raw, std::move(t));
+    auto* t =
+        detail::make_task<detail::flow_task<S, C, R>>(core_, std::move(s), std::move(c), errback_trapped);
+    deferred<R> d = t->body.result();
+    enroll(*t);
     ++live_flows_;
-    push_ready(&raw);
+    push_ready(t);
     return d;
+  }
+
+  // A call the scheduler dies before: its handle says it is neither pending nor cancellable.
+  static void forget_call(detail::call_task& c) noexcept {
+    c.cancelled = true;
+    c.owner = nullptr;
+    c.fn = nullptr;
   }
 
   void cancel_task(detail::sched_task& t) {
@@ -492,7 +495,7 @@ class scheduler {
       finish_task(t);
   }
 
-  // May free `t` (unless the caller holds it): its `self` owns it.
+  // May free `t` (unless the caller holds it): the list's count is its last one.
   void finish_task(detail::sched_task& t) {
     t.finished = true;
     if (t.timer_armed) {
@@ -508,10 +511,10 @@ class scheduler {
     if (!queued) unregister(t);
   }
 
-  // Takes `t` out of the list and drops its `self` (which may free it).
+  // Takes `t` out of the list and drops the list's count (which may free it).
   void unregister(detail::sched_task& t) noexcept {
     unlink(t);
-    waker keep = std::move(t.self);  // destroyed last: `t` may go with it
+    intrusive_ptr_release(&t);
   }
   void unlink(detail::sched_task& t) noexcept {
     (t.prev ? t.prev->next : first_) = t.next;
@@ -520,14 +523,14 @@ class scheduler {
     --registered_;
   }
 
-  // The run queue is two arrays of plain pointers (each task owns itself through its `self`; a
+  // The run queue is two arrays of plain pointers (the list holds a count on each task; a
   // task finished while queued stays registered until the queue drops it): the round being run,
   // `round_[pos_, end_)`, and the tasks queued behind it, `next_[0, queued_)`; the loop swaps
   // them when the round is over. Its order is the one of a single FIFO. A task is queued at
   // most once and only while registered, so `next_` holding as many slots as the list
   // has tasks means a push never checks for room.
-  void enroll(detail::sched_task& t, std::shared_ptr<detail::sched_task> owner) {
-    t.self = waker{std::move(owner)};
+  void enroll(detail::sched_task& t) {
+    intrusive_ptr_add_ref(&t);
     t.prev = last_;
     (last_ ? last_->next : first_) = &t;
     last_ = &t;
@@ -563,7 +566,7 @@ class scheduler {
     return end_;
   }
 
-  void push_timer(clock::time_point when, std::shared_ptr<detail::sched_task> t, std::uint32_t gen) {
+  void push_timer(clock::time_point when, detail::block_ptr<detail::sched_task> t, std::uint32_t gen) {
     timers_.push_back({when, seq_++, std::move(t), gen});
     std::push_heap(timers_.begin(), timers_.end(), later);
   }
@@ -722,7 +725,7 @@ class scheduler {
     t.timer_armed = true;
     ++t.gen;
     ++live_timers_;
-    push_timer(now() + d, t.shared(), t.gen);
+    push_timer(now() + d, detail::block_ptr<detail::sched_task>{&t}, t.gen);
   }
 
   detail::sched_core* core_;  // holds a count on it
@@ -732,7 +735,7 @@ class scheduler {
   std::vector<timer_entry> timers_;
   std::uint64_t seq_ = 0;
   std::size_t live_timers_ = 0;  // call_later entries pending + flows asleep on a timer
-  detail::sched_task *first_ = nullptr, *last_ = nullptr;  // its tasks (each owned by its `self`)
+  detail::sched_task *first_ = nullptr, *last_ = nullptr;  // its tasks (the list holds a count on each)
   std::size_t registered_ = 0;                             // in that list
   std::size_t live_flows_ = 0;                             // unfinished ones
   detail::sched_task* current_ = nullptr;                  // the task whose turn it is
@@ -750,7 +753,7 @@ inline void detail::sched_task::wake() noexcept {
   if (!state.wake()) return;
   if (running_core == core) {  // on the loop's thread
     disarm();
-    core->owner->push_ready(this);  // its `self` holds it
+    core->owner->push_ready(this);  // the list's count holds it
   } else {
     core->post_woken(this);
   }
@@ -769,9 +772,8 @@ inline void detail::sched_task::disarm() noexcept {
 }
 
 template <class S, class C, class R>
-void detail::flow_task<S, C, R>::cancel(deferred_state<R>& st) {
-  auto& t = *static_cast<inline_deferred<R>&>(st).owner;
-  t.core->owner->cancel_task(t);
+void detail::flow_task<S, C, R>::deferred_cancelled() {
+  core->owner->cancel_task(*this);
 }
 
 inline detail::turn detail::call_task::resume() {
@@ -785,11 +787,10 @@ inline detail::turn detail::call_task::resume() {
 }
 
 inline bool timer_handle::cancel() {
-  auto t = t_.lock();
-  if (!t || t->cancelled || t->fired) return false;
-  t->cancelled = true;
-  t->fn = nullptr;
-  if (t->owner) --t->owner->live_timers_;
+  if (!pending()) return false;
+  t_->cancelled = true;
+  t_->fn = nullptr;
+  if (t_->owner) --t_->owner->live_timers_;
   return true;
 }
 

@@ -135,10 +135,12 @@ class flow_body {
   /// never cooperates cannot starve the others.
   static constexpr int values_per_turn = 64;
 
-  flow_body(S s, C c, Res d, bool errback_trapped)
-      : parts_{std::in_place, std::move(s), std::move(c)},
-        result_{std::move(d)},
-        errback_trapped_{errback_trapped} {}
+  /// `result`: the deferred, or what the driver's type is made from (it is made in place).
+  template <class ResultArg>
+  flow_body(S s, C c, ResultArg&& result, bool errback_trapped)
+      : parts_{std::move(s), std::move(c)},
+        errback_trapped_{errback_trapped},
+        result_{std::forward<ResultArg>(result)} {}
 
   [[nodiscard]] deferred<R> result() const noexcept {
     if constexpr (std::is_same_v<Res, deferred<R>>)
@@ -147,10 +149,11 @@ class flow_body {
       return result_.get();
   }
   [[nodiscard]] Res& result_storage() noexcept { return result_; }
-  [[nodiscard]] bool alive() const noexcept { return parts_.has_value(); }
+  [[nodiscard]] bool alive() const noexcept { return alive_; }
 
   // Inlined into the driver's resume: one call per turn, not two.
-  [[gnu::always_inline]] turn run(const waker& w) {
+  // `w`: the flow's waker target, which the driver keeps alive during the turn.
+  [[gnu::always_inline]] turn run(waker::target* w) {
     try {
       return run_values(w);
     } catch (...) {
@@ -164,12 +167,17 @@ class flow_body {
   }
 
   /// Destroys the flow (running its destructors) without firing the deferred.
-  void release() noexcept { parts_.reset(); }
+  void release() noexcept {
+    if (std::exchange(alive_, false)) parts_.~parts();
+  }
+  ~flow_body() { release(); }
+  flow_body(const flow_body&) = delete;
+  flow_body& operator=(const flow_body&) = delete;
 
  private:
   static constexpr bool trapping = may_hold_failure_v<stored_value_t<S>>;
 
-  // The stage and the consumer live and die together: one optional for both.
+  // The stage and the consumer live and die together (`alive_`).
   struct parts {
     parts(S s, C c) : stage{std::move(s)}, consumer{std::move(c)} {}
     S stage;
@@ -177,7 +185,7 @@ class flow_body {
   };
 
   // Inlined into `run` too: clang otherwise keeps it a call, a tenth of a switch.
-  [[gnu::always_inline]] turn run_values(const waker& w) {
+  [[gnu::always_inline]] turn run_values(waker::target* w) {
     for (int i = 0; i < values_per_turn; ++i) {
       step<value_t<S>> st = pull(w);
       if (st.has_value()) [[likely]] {
@@ -189,7 +197,7 @@ class flow_body {
             }
           }
         }
-        if (!parts_->consumer.push(*std::move(st))) {
+        if (!parts_.consumer.push(*std::move(st))) {
           succeed();
           return {turn::finished};
         }
@@ -209,22 +217,22 @@ class flow_body {
     return {turn::again};
   }
 
-  step<value_t<S>> pull(const waker& w) {
+  step<value_t<S>> pull(waker::target* w) {
     if constexpr (can_cooperate_v<S>) {
       waker_scope scope{w};
-      return parts_->stage.next();
+      return parts_.stage.next();
     } else {
       (void)w;
-      return parts_->stage.next();
+      return parts_.stage.next();
     }
   }
   void succeed() {
     if constexpr (std::is_void_v<R>) {  // a sink with no result: for_each
-      std::move(parts_->consumer).result();
+      std::move(parts_.consumer).result();
       release();
       result().callback();
     } else {
-      R r = std::move(parts_->consumer).result();
+      R r = std::move(parts_.consumer).result();
       release();
       result().callback(std::move(r));
     }
@@ -234,9 +242,13 @@ class flow_body {
     result().errback(std::move(f));
   }
 
-  std::optional<parts> parts_;
-  Res result_;
+  // An optional of its own, so that both flags share a word.
+  union {
+    parts parts_;
+  };
+  bool alive_ = true;
   bool errback_trapped_;
+  Res result_;
 };
 
 /// What `spawn(flow, options)` and `spawn(flow, sink)` build, for any driver.

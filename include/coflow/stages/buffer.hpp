@@ -29,7 +29,7 @@ namespace detail {
 /// Makes `w` the waker of the flow being pulled on this thread. Each side of a buffer keeps
 /// its own across its turns: a copy (two atomic reference counts) only when it changed.
 inline void keep_current_waker(waker& w) {
-  if (const waker* now = current_waker_ptr; now && *now == w) return;
+  if (w.get() == current_target) return;
   w = current_waker();
 }
 
