@@ -60,12 +60,16 @@ inline std::string insert_failure_text(const insert_failure& f) {
   return m + std::to_string(f.committed) + " row(s) before it are committed";
 }
 
-/// The consumer of an insert sink: a batch writer (coflow/threads/detail/batch_writer.hpp)
-/// whose batches are transactions of `batch_rows` rows.
+/// An insert's options as its batch writer's (coflow/threads/detail/batch_writer.hpp): a batch
+/// is a transaction of at most `batch_rows` rows.
+inline coflow::detail::batch_options batch_options_of(const insert_options& o) noexcept {
+  return {.batch = o.batch_rows, .batch_time = o.batch_time, .capacity = o.capacity};
+}
+
+/// The consumer of an insert sink: a batch writer whose batches are transactions.
 template <class Writer, class T, class Open>
 auto make_insert_consumer(Open open, const insert_options& o) {
-  return coflow::detail::batch_consumer<Writer, T, Open>{std::move(open),
-                                                         {o.batch_rows, o.batch_time, o.capacity}};
+  return coflow::detail::batch_consumer<Writer, T, Open>{std::move(open), batch_options_of(o)};
 }
 
 /// What an insert's worker calls first: opens the driver's writer on a pooled connection.

@@ -21,11 +21,12 @@ namespace coflow::detail {
 
 /// How a batch writer writes: batches of at most `batch` values, each finished (`commit`) at the
 /// latest `batch_time` after its first value arrived, through a ring of `capacity` values (a
-/// full ring makes the flow wait).
+/// full ring makes the flow wait). No defaults here: each driver's public options hold them
+/// (`sql::insert_options`, `redis::write_options`) and convert in one function.
 struct batch_options {
-  std::size_t batch = 10'000;
-  std::chrono::milliseconds batch_time{200};
-  std::size_t capacity = 4096;
+  std::size_t batch;
+  std::chrono::milliseconds batch_time;
+  std::size_t capacity;
 };
 
 /// Thrown by a writer when a particular value of its batch is at fault (`row` counts from the
