@@ -836,26 +836,19 @@ std::vector<sql::row_t<Cols...>> result_rows(const PGresult* r, const std::strin
 template <class... P>
 using stored_params_t = std::tuple<sql::detail::stored_param_t<std::remove_cvref_t<P>>...>;
 
-/// A connection held for a transaction or for statements prepared on it: the transaction and
-/// its prepared statements share it, and it goes back to the pool when the last of them ends.
-struct session {
+/// A connection held for a transaction or for statements prepared on it (see
+/// `sql::detail::session_base`).
+struct session : sql::detail::session_base<session, error> {
   /// `sql` names the statement a failure to connect is reported for.
   session(std::shared_ptr<pool> p, bool in_transaction, const std::string& sql = "BEGIN")
-      : conn{std::move(p), sql}, state{in_transaction} {}
+      : sql::detail::session_base<session, error>{{in_transaction}}, conn{std::move(p), sql} {}
   ~session() { conn.close(true); }  // kept for reuse only if idle, outside any transaction
 
   connection conn;
-  sql::detail::transaction_state<error> state;
 
   handle& h() const noexcept { return conn.session(); }
   void rollback() noexcept { PQclear(PQexec(conn.get(), "ROLLBACK")); }
-  void abort(const char* why) noexcept {
-    state.end(why, [this] { rollback(); });
-  }
-  template <class F>
-  decltype(auto) guarded(const std::string& sql, F&& f) {
-    return state.guarded(sql, std::forward<F>(f), [this] { rollback(); });
-  }
+  void run_plain(const char* sql) { detail::run_plain(conn.get(), sql); }
 };
 
 /// `COPY target(columns)` for an `INSERT INTO target(columns) VALUES ($1, ..., $n)` that only
@@ -991,14 +984,10 @@ class insert_writer {
   }
   static std::string describe(const T& row) { return sql::detail::describe_row(row); }
   [[noreturn]] void fail(std::exception_ptr cause, const sql::detail::insert_failure& f) {
-    const std::string text = sql::detail::insert_failure_text(f);
-    try {
-      std::rethrow_exception(cause);
-    } catch (const error& e) {
-      throw insert_error{text, sql_, sql::detail::cause_text(e), f.row, f.committed};
-    } catch (const std::exception& e) {
-      throw insert_error{text, sql_, e.what(), f.row, f.committed};
-    }
+    sql::detail::throw_insert_error<error>(
+        cause, f, [&](const std::string& text, std::string cause_text, int) {
+          return insert_error{text, sql_, std::move(cause_text), f.row, f.committed};
+        });
   }
 
  private:
@@ -1136,17 +1125,10 @@ constexpr bool check_prepare() {
 ///     auto tx = db.begin();
 ///     tx.execute("UPDATE account SET balance = balance - $1 WHERE id = $2", 10, 1);
 ///     tx.commit();
-class transaction {
+class transaction : public sql::detail::transaction_base<detail::session, error> {
  public:
   explicit transaction(std::shared_ptr<detail::pool> p)
-      : s_{std::make_shared<detail::session>(std::move(p), true)} {
-    detail::run_plain(s_->conn.get(), "BEGIN");
-  }
-  transaction(transaction&&) noexcept = default;
-  transaction& operator=(transaction&&) = delete;
-  ~transaction() {
-    if (s_) s_->abort("rolled back");
-  }
+      : transaction_base{std::make_shared<detail::session>(std::move(p), true), "BEGIN"} {}
 
   /// Runs one statement to its end inside the transaction: the rows it changed.
   template <class... P>
@@ -1191,27 +1173,6 @@ class transaction {
     else
       return prepared<P...>{s_, std::string(std::forward<Sql>(sql))};
   }
-
-  /// Commits; on failure the transaction is rolled back and the error thrown.
-  void commit() { end("COMMIT", "committed"); }
-  /// Rolls back now.
-  void rollback() { end("ROLLBACK", "rolled back"); }
-  /// True until committed, rolled back or failed.
-  [[nodiscard]] bool active() const noexcept { return s_ && s_->state.usable; }
-
- private:
-  detail::session& live(const std::string& sql) {
-    if (!s_) throw error{"the transaction was moved from, committed or rolled back", sql};
-    return *s_;
-  }
-  void end(const char* statement, const char* ended) {
-    live(statement).guarded(statement, [&] { detail::run_plain(s_->conn.get(), statement); });
-    s_->state.usable = false;
-    s_->state.ended = ended;
-    s_.reset();  // the connection goes back once no prepared statement holds it
-  }
-
-  std::shared_ptr<detail::session> s_;
 };
 
 /// How a `database` keeps its connections.

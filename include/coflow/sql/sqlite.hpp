@@ -191,6 +191,11 @@ inline void run_plain(handle& c, const char* sql) {
   throw error{"cannot run the statement", sql, -1, {}, std::move(text), rc};
 }
 
+/// Rolls back the transaction open on `c`, if one is.
+inline void rollback_open(handle& c) noexcept {
+  if (sqlite3_get_autocommit(c.db) == 0) sqlite3_exec(c.db, "ROLLBACK", nullptr, nullptr, nullptr);
+}
+
 /// One statement, taken from its connection's cache (prepared there if it is not cached) and
 /// put back, reset, when it ends, fails or is dropped. On a connection leased for it (a query,
 /// `execute`), given back then too; or on a connection held elsewhere (a transaction).
@@ -526,24 +531,17 @@ struct query_name {
 template <class... P>
 inline constexpr bool bindable_params_v = (sql::detail::bindable_v<P> && ...);
 
-/// A connection held for a transaction or for statements prepared on it: the transaction and
-/// its prepared statements share it, and it goes back to the pool when the last of them ends.
-struct session {
+/// A connection held for a transaction or for statements prepared on it (see
+/// `sql::detail::session_base`).
+struct session : sql::detail::session_base<session, error> {
+  session(std::shared_ptr<pool> p, bool in_transaction)
+      : sql::detail::session_base<session, error>{{in_transaction}}, held{std::move(p)} {}
+
   lease held;
-  sql::detail::transaction_state<error> state;
 
   handle& conn() noexcept { return *held.get(); }
-  void rollback() noexcept {
-    if (sqlite3_get_autocommit(conn().db) == 0)
-      sqlite3_exec(conn().db, "ROLLBACK", nullptr, nullptr, nullptr);
-  }
-  void abort(const char* why) noexcept {
-    state.end(why, [this] { rollback(); });
-  }
-  template <class F>
-  decltype(auto) guarded(const std::string& sql, F&& f) {
-    return state.guarded(sql, std::forward<F>(f), [this] { rollback(); });
-  }
+  void rollback() noexcept { rollback_open(conn()); }
+  void run_plain(const char* sql) { detail::run_plain(conn(), sql); }
 };
 
 /// The writer of an `insert`, on its worker thread: one leased connection, one prepared
@@ -563,20 +561,13 @@ class insert_writer {
     }
   }
   void commit() { run_plain(*lease_.get(), "COMMIT"); }
-  void rollback() noexcept {
-    sqlite3* db = lease_.get()->db;
-    if (sqlite3_get_autocommit(db) == 0) sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
-  }
+  void rollback() noexcept { rollback_open(*lease_.get()); }
   static std::string describe(const T& row) { return sql::detail::describe_row(row); }
   [[noreturn]] void fail(std::exception_ptr cause, const sql::detail::insert_failure& f) {
-    const std::string text = sql::detail::insert_failure_text(f);
-    try {
-      std::rethrow_exception(cause);
-    } catch (const error& e) {
-      throw insert_error{text, stmt_.sql(), sql::detail::cause_text(e), e.code(), f.row, f.committed};
-    } catch (const std::exception& e) {
-      throw insert_error{text, stmt_.sql(), e.what(), 0, f.row, f.committed};
-    }
+    sql::detail::throw_insert_error<error>(
+        cause, f, [&](const std::string& text, std::string cause_text, int code) {
+          return insert_error{text, stmt_.sql(), std::move(cause_text), code, f.row, f.committed};
+        });
   }
 
  private:
@@ -677,17 +668,10 @@ constexpr bool check_prepare() {
 ///     tx.execute("UPDATE account SET balance = balance - ? WHERE id = ?", 10, 1);
 ///     tx.execute("UPDATE account SET balance = balance + ? WHERE id = ?", 10, 2);
 ///     tx.commit();
-class transaction {
+class transaction : public sql::detail::transaction_base<detail::session, error> {
  public:
   explicit transaction(std::shared_ptr<detail::pool> p)
-      : s_{std::make_shared<detail::session>(detail::session{detail::lease{std::move(p)}, {true}})} {
-    detail::run_plain(s_->conn(), "BEGIN IMMEDIATE");
-  }
-  transaction(transaction&&) noexcept = default;
-  transaction& operator=(transaction&&) = delete;
-  ~transaction() {
-    if (s_) s_->abort("rolled back");
-  }
+      : transaction_base{std::make_shared<detail::session>(std::move(p), true), "BEGIN IMMEDIATE"} {}
 
   /// Runs one statement to its end inside the transaction: the rows it changed.
   template <class... P>
@@ -732,27 +716,6 @@ class transaction {
     else
       return prepared<P...>{s_, std::string(std::forward<Sql>(sql))};
   }
-
-  /// Commits; on failure the transaction is rolled back and the error thrown.
-  void commit() { end("COMMIT", "committed"); }
-  /// Rolls back now.
-  void rollback() { end("ROLLBACK", "rolled back"); }
-  /// True until committed, rolled back or failed.
-  [[nodiscard]] bool active() const noexcept { return s_ && s_->state.usable; }
-
- private:
-  detail::session& live(const std::string& sql) {
-    if (!s_) throw error{"the transaction was moved from, committed or rolled back", sql};
-    return *s_;
-  }
-  void end(const char* statement, const char* ended) {
-    live(statement).guarded(statement, [&] { detail::run_plain(s_->conn(), statement); });
-    s_->state.usable = false;
-    s_->state.ended = ended;
-    s_.reset();  // the connection goes back once no prepared statement holds it
-  }
-
-  std::shared_ptr<detail::session> s_;
 };
 
 /// A SQLite database: a file path, or a URI such as `file:name?mode=memory&cache=shared` (a
@@ -839,7 +802,7 @@ class database {
     if constexpr (!detail::check_prepare<std::remove_cvref_t<Sql>, P...>())
       return coflow::detail::ill_formed{};
     else
-      return prepared<P...>{std::make_shared<detail::session>(detail::session{detail::lease{pool_}, {false}}),
+      return prepared<P...>{std::make_shared<detail::session>(pool_, false),
                             std::string(std::forward<Sql>(sql))};
   }
 

@@ -60,6 +60,21 @@ inline std::string insert_failure_text(const insert_failure& f) {
   return m + std::to_string(f.committed) + " row(s) before it are committed";
 }
 
+/// Throws the driver's insert error for a writer's failure: `make(text, cause, code)` gives it
+/// from the failure's text (`insert_failure_text`), what caused it (`cause_text` of the
+/// driver's `Error`, or any other exception's `what()`) and the database's code (0 if none).
+template <class Error, class Make>
+[[noreturn]] void throw_insert_error(std::exception_ptr cause, const insert_failure& f, Make make) {
+  const std::string text = insert_failure_text(f);
+  try {
+    std::rethrow_exception(cause);
+  } catch (const Error& e) {
+    throw make(text, cause_text(e), e.code());
+  } catch (const std::exception& e) {
+    throw make(text, std::string{e.what()}, 0);
+  }
+}
+
 /// An insert's options as its batch writer's (coflow/threads/detail/batch_writer.hpp): a batch
 /// is a transaction of at most `batch_rows` rows.
 inline coflow::detail::batch_options batch_options_of(const insert_options& o) noexcept {
