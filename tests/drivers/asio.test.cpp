@@ -17,6 +17,7 @@
 #include <cstddef>
 #include <exception>
 #include <future>
+#include <initializer_list>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -225,6 +226,18 @@ struct trace {
       log += (r.failed() ? "failed(" + r.error().type_name() + ")" : std::string{"done"}) + at();
     });
   }
+  /// Spawns `flow`, logs how it ends, and advances the clock by each of `steps` in turn; an end
+  /// before the last step is logged as "early ".
+  template <class Flow>
+  void play(Flow&& flow, std::initializer_list<ns> steps) {
+    auto d = on.spawn(std::forward<Flow>(flow));
+    watch(d);
+    std::size_t left = steps.size();
+    for (ns step : steps) {
+      on.advance(step);
+      if (--left > 0 && d.fired()) log += "early ";
+    }
+  }
   /// A callback source fed `values[i]` at `at[i]`, then finished (or failed) at `end`.
   coflow::callback_stage<int> feed(std::vector<std::pair<ns, int>> values, ns end, bool fail = false) {
     return coflow_test::fed_at([this](ns at, auto fn) { on.call_later(at, std::move(fn)); },
@@ -277,85 +290,64 @@ TEST(AsioVirtualTime, TheStagesReadTheClockInsideTheLoopOnly) {
 
 TEST(AsioVirtualTime, ACooperatingFlowSleepsOnTheVirtualClock) {
   same_on_both("1@0 2@10000 done@10000", [](auto& t) {
-    auto d = t.on.spawn(coflow::scripted<int>({1, cooperate{10s}, 2}) | t.stamp());
-    t.watch(d);
-    t.on.advance(9s);
-    t.log += d.fired() ? "early " : "";
-    t.on.advance(1s);
+    t.play(coflow::scripted<int>({1, cooperate{10s}, 2}) | t.stamp(), {9s, 1s});
   });
 }
 
 TEST(AsioVirtualTime, Interval) {
-  same_on_both("0@1000 1@2000 2@3000 done@3000", [](auto& t) {
-    auto d = t.on.spawn(coflow::interval(1s) | coflow::take(3) | t.stamp());
-    t.watch(d);
-    t.on.advance(10s);
-  });
+  same_on_both("0@1000 1@2000 2@3000 done@3000",
+               [](auto& t) { t.play(coflow::interval(1s) | coflow::take(3) | t.stamp(), {10s}); });
 }
 
 TEST(AsioVirtualTime, Timeout) {
   same_on_both("1@600000 2@1800000 failed(coflow::timeout_error)@5400000", [](auto& t) {
-    auto d = t.on.spawn(t.feed({{10min, 1}, {30min, 2}}, 3h) | t.stamp() | coflow::timeout(1h));
-    t.watch(d);
-    t.on.advance(89min);
-    t.log += d.fired() ? "early " : "";
-    t.on.advance(1min);
+    t.play(t.feed({{10min, 1}, {30min, 2}}, 3h) | t.stamp() | coflow::timeout(1h), {89min, 1min});
   });
 }
 
 TEST(AsioVirtualTime, Delay) {
-  same_on_both("0@2000 1@4000 2@6000 done@6000", [](auto& t) {
-    auto d = t.on.spawn(coflow::iota(0, 3) | coflow::delay(2s) | t.stamp());
-    t.watch(d);
-    t.on.advance(1min);
-  });
+  same_on_both("0@2000 1@4000 2@6000 done@6000",
+               [](auto& t) { t.play(coflow::iota(0, 3) | coflow::delay(2s) | t.stamp(), {1min}); });
 }
 
 TEST(AsioVirtualTime, Throttle) {
   same_on_both("1@0 2@3000 3@6000 4@9000 done@20000", [](auto& t) {
-    auto d = t.on.spawn(t.feed({{0s, 1}, {1s, 2}, {1s, 3}, {9s, 4}}, 20s) | coflow::throttle(3s) | t.stamp());
-    t.watch(d);
-    t.on.advance(1min);
+    t.play(t.feed({{0s, 1}, {1s, 2}, {1s, 3}, {9s, 4}}, 20s) | coflow::throttle(3s) | t.stamp(), {1min});
   });
 }
 
 TEST(AsioVirtualTime, ChunkWithin) {
   same_on_both("{1,2,3}@0 {4}@60 {5,6}@230 done@230", [](auto& t) {
-    auto d = t.on.spawn(t.feed({{0ms, 1}, {0ms, 2}, {0ms, 3}, {10ms, 4}, {200ms, 5}, {220ms, 6}}, 230ms) |
-                        coflow::chunk(3, 50ms) | t.stamp());
-    t.watch(d);
-    t.on.advance(1s);
+    t.play(t.feed({{0ms, 1}, {0ms, 2}, {0ms, 3}, {10ms, 4}, {200ms, 5}, {220ms, 6}}, 230ms) |
+               coflow::chunk(3, 50ms) | t.stamp(),
+           {1s});
   });
   same_on_both("{1,2}@2 failed(std::runtime_error)@2", [](auto& t) {
-    auto d = t.on.spawn(t.feed({{0ms, 1}, {1ms, 2}}, 2ms, true) | coflow::chunk(5, 1s) | t.stamp());
-    t.watch(d);
-    t.on.advance(1s);
+    t.play(t.feed({{0ms, 1}, {1ms, 2}}, 2ms, true) | coflow::chunk(5, 1s) | t.stamp(), {1s});
   });
 }
 
 TEST(AsioVirtualTime, RetryWaitsItsBackoff) {
   same_on_both("made@0 1@0 made@1000 2@1000 made@3000 30@3000 done@3000", [](auto& t) {
     auto made = std::make_shared<int>(0);
-    auto d = t.on.spawn(
-        coflow::retry(
-            3, coflow::exponential_backoff{1s, 2.0, 1min},
-            [&t, made] {
-              t.log += "made" + t.at() + " ";
-              if (++*made < 3)
-                return coflow::scripted<int>({*made, coflow::failure::make(std::runtime_error("flaky"))});
-              return coflow::scripted<int>({*made * 10});
-            }) |
-        t.stamp());
-    t.watch(d);
-    t.on.advance(1h);
+    t.play(coflow::retry(
+               3, coflow::exponential_backoff{1s, 2.0, 1min},
+               [&t, made] {
+                 t.log += "made" + t.at() + " ";
+                 if (++*made < 3)
+                   return coflow::scripted<int>({*made, coflow::failure::make(std::runtime_error("flaky"))});
+                 return coflow::scripted<int>({*made * 10});
+               }) |
+               t.stamp(),
+           {1h});
   });
   same_on_both("made@0 made@5000 made@10000 failed(std::out_of_range)@10000", [](auto& t) {
-    auto d = t.on.spawn(coflow::retry(2, 5s, [&t] {
-      t.log += "made" + t.at() + " ";
-      return coflow::scripted<int>({coflow::failure::make(std::out_of_range("down"))});
-    }));
-    t.watch(d);
-    t.on.advance(1h);
+    t.play(coflow::retry(2, 5s,
+                         [&t] {
+                           t.log += "made" + t.at() + " ";
+                           return coflow::scripted<int>({coflow::failure::make(std::out_of_range("down"))});
+                         }),
+           {1h});
   });
 }
 
