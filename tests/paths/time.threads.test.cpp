@@ -49,38 +49,54 @@ void check_in_time(rng& r, StageOf stage_of) {
   same_on_virtual_time([=] { return stage_of(timed_source<int>{s, 1ms}); }, sink);
 }
 
+/// A stage with a time, `stage(source, time)`: `check_timing_free` with the time `free_time(r)`
+/// (which must not decide the outcome), then `check_in_time` with `timed(r)` (which may).
+template <class Stage, class FreeTime, class Timed>
+void check_timed_stage(rng& r, FreeTime free_time, Timed timed, Stage stage) {
+  const auto tiny = free_time(r);
+  check_timing_free(r, [=](auto src) { return stage(std::move(src), tiny); });
+  const auto t = timed(r);
+  check_in_time(r, [=](auto src) { return stage(std::move(src), t); });
+}
+
+/// A duration of 1 to 3 ms: a time that decides a stage's outcome on a played script.
+std::chrono::milliseconds deciding_ms(rng& r) {
+  return some(r, 1, 3, 1ms);
+}
+
+/// An hour: a time longer than any script.
+std::chrono::hours an_hour(rng&) {
+  return 1h;
+}
+
 TEST(Paths, Delay) {
   for_random_cases(case_count(cases_per_stage), [](rng& r) {
-    const auto tiny = some(r, 0, 10, 1us);
-    check_timing_free(r, [tiny](auto src) { return std::move(src) | coflow::delay(tiny); });
-    const auto d = some(r, 1, 3, 1ms);
-    check_in_time(r, [d](auto src) { return std::move(src) | coflow::delay(d); });
+    check_timed_stage(
+        r, [](rng& g) { return some(g, 0, 10, 1us); }, deciding_ms,
+        [](auto src, auto d) { return std::move(src) | coflow::delay(d); });
   });
 }
 
 TEST(Paths, Throttle) {
   for_random_cases(case_count(cases_per_stage), [](rng& r) {
-    const auto tiny = some(r, 1, 10, 1us);
-    check_timing_free(r, [tiny](auto src) { return std::move(src) | coflow::throttle(tiny); });
-    const auto p = some(r, 1, 3, 1ms);
-    check_in_time(r, [p](auto src) { return std::move(src) | coflow::throttle(p); });
+    check_timed_stage(
+        r, [](rng& g) { return some(g, 1, 10, 1us); }, deciding_ms,
+        [](auto src, auto p) { return std::move(src) | coflow::throttle(p); });
   });
 }
 
-TEST(Paths, Timeout) {
+TEST(Paths, Timeout) {  // fires on a gap longer than its time
   for_random_cases(case_count(cases_per_stage), [](rng& r) {
-    check_timing_free(r, [](auto src) { return std::move(src) | coflow::timeout(1h); });
-    const auto d = some(r, 1, 3, 1ms);  // fires on a gap longer than d
-    check_in_time(r, [d](auto src) { return std::move(src) | coflow::timeout(d); });
+    check_timed_stage(r, an_hour, deciding_ms,
+                      [](auto src, auto d) { return std::move(src) | coflow::timeout(d); });
   });
 }
 
 TEST(Paths, ChunkWithin) {
   for_random_cases(case_count(cases_per_stage), [](rng& r) {
     const std::size_t n = uniform(r, 1, 4);
-    check_timing_free(r, [n](auto src) { return std::move(src) | coflow::chunk(n, 1h); });
-    const auto w = some(r, 1, 3, 1ms);
-    check_in_time(r, [n, w](auto src) { return std::move(src) | coflow::chunk(n, w); });
+    check_timed_stage(r, an_hour, deciding_ms,
+                      [n](auto src, auto w) { return std::move(src) | coflow::chunk(n, w); });
   });
 }
 
