@@ -14,10 +14,12 @@
 
 #include <regex>
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cstddef>
 #include <cstdint>
+#include <initializer_list>
 #include <limits>
 #include <locale>
 #include <memory>
@@ -443,11 +445,22 @@ struct result_deleter {
 };
 using result_ptr = std::unique_ptr<PGresult, result_deleter>;
 
+/// The error of statement `sql` that failed with the result `r` (or none) on `c`.
+inline error statement_failed(std::string sql, const PGresult* r, PGconn* c) {
+  return error{"the statement failed", std::move(sql), -1, {}, result_error(r, c)};
+}
+
+/// Throws the error of statement `sql` unless the status of its result `r` is one of `ok`.
+inline void check_status(const PGresult* r, PGconn* c, std::string_view sql,
+                         std::initializer_list<ExecStatusType> ok) {
+  if (std::find(ok.begin(), ok.end(), PQresultStatus(r)) == ok.end())
+    throw statement_failed(std::string{sql}, r, c);
+}
+
 /// Prepares `sql` on `c` under `name`, with the parameter types given.
 inline void prepare_on(PGconn* c, const std::string& name, const std::string& sql, int n, const Oid* types) {
   result_ptr r{PQprepare(c, name.c_str(), sql.c_str(), n, types)};
-  if (PQresultStatus(r.get()) != PGRES_COMMAND_OK)
-    throw error{"the statement failed", sql, -1, {}, result_error(r.get(), c)};
+  check_status(r.get(), c, sql, {PGRES_COMMAND_OK});
 }
 
 /// Forgets a statement prepared on `c` (a failure, such as inside a failed transaction, leaves
@@ -790,17 +803,14 @@ inline constexpr bool bindable_params_v = (sql::detail::bindable_v<P> && ...);
 /// Runs a statement without parameters or rows (`BEGIN`, `COMMIT`) on a connection.
 inline void run_plain(PGconn* c, const char* sql) {
   result_ptr r{PQexec(c, sql)};
-  if (PQresultStatus(r.get()) != PGRES_COMMAND_OK)
-    throw error{"the statement failed", sql, -1, {}, result_error(r.get(), c)};
+  check_status(r.get(), c, sql, {PGRES_COMMAND_OK});
 }
 
 /// Runs a prepared statement to its end: its whole result (rows are held in memory).
 inline result_ptr run_prepared(PGconn* c, const std::string& name, const std::string& sql,
                                const parameters& p) {
   result_ptr r{PQexecPrepared(c, name.c_str(), p.count(), p.values(), p.lengths(), p.formats(), 0)};
-  const auto status = PQresultStatus(r.get());
-  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
-    throw error{"the statement failed", sql, -1, {}, result_error(r.get(), c)};
+  check_status(r.get(), c, sql, {PGRES_COMMAND_OK, PGRES_TUPLES_OK});
   return r;
 }
 
@@ -944,13 +954,9 @@ class insert_writer {
   void begin() {
     run_plain(conn_.get(), "BEGIN");
     if (copy_.empty()) return;
-    result_ptr r{PQexec(conn_.get(), ("COPY " + copy_ + " FROM STDIN").c_str())};
-    if (PQresultStatus(r.get()) != PGRES_COPY_IN)
-      throw error{"the statement failed",
-                  "COPY " + copy_ + " FROM STDIN",
-                  -1,
-                  {},
-                  result_error(r.get(), conn_.get())};
+    const std::string copy = "COPY " + copy_ + " FROM STDIN";
+    result_ptr r{PQexec(conn_.get(), copy.c_str())};
+    check_status(r.get(), conn_.get(), copy, {PGRES_COPY_IN});
     in_copy_ = true;
   }
   void write(const T& row) {
@@ -1010,21 +1016,22 @@ class insert_writer {
   }
   void flush() {
     if (PQputCopyData(conn_.get(), buffer_.data(), static_cast<int>(buffer_.size())) != 1)
-      throw error{"cannot send the rows", sql_, -1, {}, trimmed(PQerrorMessage(conn_.get()))};
+      throw send_failed();
     buffer_.clear();
+  }
+  error send_failed() {
+    return error{"cannot send the rows", sql_, -1, {}, trimmed(PQerrorMessage(conn_.get()))};
   }
   // Ends the COPY; a row the server refused is named by its line.
   void end_copy() {
     flush();
     in_copy_ = false;
-    if (PQputCopyEnd(conn_.get(), nullptr) != 1)
-      throw error{"cannot send the rows", sql_, -1, {}, trimmed(PQerrorMessage(conn_.get()))};
+    if (PQputCopyEnd(conn_.get(), nullptr) != 1) throw send_failed();
     result_ptr r{PQgetResult(conn_.get())};
     while (result_ptr rest{PQgetResult(conn_.get())}) {
     }
     if (PQresultStatus(r.get()) == PGRES_COMMAND_OK) return;
-    auto e = std::make_exception_ptr(
-        error{"the statement failed", sql_, -1, {}, result_error(r.get(), conn_.get())});
+    auto e = std::make_exception_ptr(statement_failed(sql_, r.get(), conn_.get()));
     const long line = copy_error_line(r.get());
     if (line < 0) std::rethrow_exception(e);
     throw sql::row_failed{static_cast<std::size_t>(line), e};
