@@ -376,6 +376,37 @@ class threaded_stage : public stage_base<> {
   ~threaded_stage() { stop(); }
 
   step<value_type> next() {
+    // The fast path, small enough to be inlined into the loop that pulls: the next value read
+    // in place. The rest (the first pull, refills, waits, the end) is `next_slow`.
+    if constexpr (Flatten) {
+      if (in_chunk_ && it_ != end_) [[likely]]
+        return take_from_chunk();
+    } else {
+      if (pos_ < span_.size()) [[likely]]
+        return step<value_type>(std::move(span_[pos_++]));
+    }
+    return next_slow();
+  }
+
+  /// Starts the worker now (a no-op once started).
+  void start() {
+    if (state_ || !factory_) return;
+    auto s = std::make_shared<state_type>(opts_.capacity);
+    if constexpr (Probe::counts) s->probe = probe_;
+    worker_ = jthread{[f = std::move(*factory_), s, batch = opts_.batch](stop_token st) mutable {
+      detail::run_worker<item_type>(std::move(st), f, *s, batch);
+    }};
+    factory_.reset();
+    state_ = std::move(s);
+  }
+
+  /// Items this stage may hold at once: the ring and one batch in flight.
+  [[nodiscard]] std::size_t buffer_capacity() const noexcept {
+    return spsc_ring<item_type>::capacity_for(opts_.capacity) + opts_.batch;
+  }
+
+ private:
+  [[gnu::noinline]] step<value_type> next_slow() {
     if (!state_) [[unlikely]] {
       if (!factory_) return done;  // moved from
       if (failure f = start_on_first_pull()) return f;
@@ -399,24 +430,6 @@ class threaded_stage : public stage_base<> {
     }
   }
 
-  /// Starts the worker now (a no-op once started).
-  void start() {
-    if (state_ || !factory_) return;
-    auto s = std::make_shared<state_type>(opts_.capacity);
-    if constexpr (Probe::counts) s->probe = probe_;
-    worker_ = jthread{[f = std::move(*factory_), s, batch = opts_.batch](stop_token st) mutable {
-      detail::run_worker<item_type>(std::move(st), f, *s, batch);
-    }};
-    factory_.reset();
-    state_ = std::move(s);
-  }
-
-  /// Items this stage may hold at once: the ring and one batch in flight.
-  [[nodiscard]] std::size_t buffer_capacity() const noexcept {
-    return spsc_ring<item_type>::capacity_for(opts_.capacity) + opts_.batch;
-  }
-
- private:
   static threaded_options clamp(threaded_options o) noexcept {
     o.capacity = std::clamp<std::size_t>(o.capacity, 1, threaded_options::max_capacity);
     o.batch = std::clamp<std::size_t>(o.batch, 1, threaded_options::max_batch);
@@ -450,11 +463,12 @@ class threaded_stage : public stage_base<> {
 
   // The next element of the chunk being flattened.
   step<value_type> take_from_chunk() {
+    // Built in place in the step: one move (or copy) of the element, not two.
     step<value_type> s = [this] {
       if constexpr (moves_out_of_chunk())
-        return step<value_type>(value_type(std::ranges::iter_move(it_)));
+        return step<value_type>(std::in_place, std::ranges::iter_move(it_));
       else
-        return step<value_type>(value_type(*it_));
+        return step<value_type>(std::in_place, *it_);
     }();
     ++it_;
     return s;

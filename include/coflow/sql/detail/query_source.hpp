@@ -55,7 +55,7 @@ class chunked_cursor {
  public:
   using row_type = typename Cursor::value_type;
   static constexpr std::size_t first_rows = 16;
-  static constexpr std::size_t max_rows = 1024;
+  static constexpr std::size_t max_rows = 4096;
   static constexpr std::chrono::microseconds max_delay{500};
 
   template <class... A>
