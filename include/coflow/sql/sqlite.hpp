@@ -378,42 +378,52 @@ template <class T>
                       sql::detail::column_type_name<T>());
 }
 
-/// Reads column `i` of the current row as a `T`, checking SQLite's storage class against it.
+/// Reads `v`, column `i` of the current row of `s`, as a `T`, checking SQLite's storage class
+/// against it.
 template <class T>
-T read_column(sqlite3_stmt* s, const std::string& sql, int i) {
-  const int type = sqlite3_column_type(s, i);
+T read_value(sqlite3_value* v, sqlite3_stmt* s, const std::string& sql, int i) {
+  const int type = sqlite3_value_type(v);
   if constexpr (sql::detail::is_optional_v<T>) {
     if (type == SQLITE_NULL) return std::nullopt;
-    return read_column<typename T::value_type>(s, sql, i);
+    return read_value<typename T::value_type>(v, s, sql, i);
   } else {
     auto mismatch = [&]() { storage_mismatch<T>(s, sql, i, type); };
     if constexpr (std::is_integral_v<T>) {
       if (type != SQLITE_INTEGER) [[unlikely]]
         mismatch();
-      const sqlite3_int64 v = sqlite3_column_int64(s, i);
-      if (!sql::detail::fits<T>(v)) [[unlikely]]
+      const sqlite3_int64 n = sqlite3_value_int64(v);
+      if (!sql::detail::fits<T>(n)) [[unlikely]]
         column_error<T>(s, sql, i,
-                        "holds " + std::to_string(v) + ", which does not fit the declared " +
+                        "holds " + std::to_string(n) + ", which does not fit the declared " +
                             sql::detail::column_type_name<T>());
-      return static_cast<T>(v);
+      return static_cast<T>(n);
     } else if constexpr (std::is_floating_point_v<T>) {
       if (type != SQLITE_FLOAT && type != SQLITE_INTEGER) [[unlikely]]
         mismatch();
-      return static_cast<T>(sqlite3_column_double(s, i));
+      return static_cast<T>(sqlite3_value_double(v));
     } else if constexpr (std::is_same_v<T, std::string>) {
       if (type != SQLITE_TEXT) [[unlikely]]
         mismatch();
-      const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(s, i));
-      return std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(s, i)));
+      const auto* p = reinterpret_cast<const char*>(sqlite3_value_text(v));
+      return std::string(p, static_cast<std::size_t>(sqlite3_value_bytes(v)));
     } else {
       static_assert(std::is_same_v<T, blob>);
       if (type != SQLITE_BLOB) [[unlikely]]
         mismatch();
-      const auto* p = static_cast<const std::byte*>(sqlite3_column_blob(s, i));
-      const auto n = static_cast<std::size_t>(sqlite3_column_bytes(s, i));
+      const auto* p = static_cast<const std::byte*>(sqlite3_value_blob(v));
+      const auto n = static_cast<std::size_t>(sqlite3_value_bytes(v));
       return p ? blob(p, p + n) : blob{};
     }
   }
+}
+
+/// Reads column `i` of the current row as a `T`. The column is fetched once as a
+/// `sqlite3_value` and read through it: each `sqlite3_column_*` call would look the column up
+/// and check the connection's error state again (the connection is this thread's alone, so the
+/// value needs no lock).
+template <class T>
+T read_column(sqlite3_stmt* s, const std::string& sql, int i) {
+  return read_value<T>(sqlite3_column_value(s, i), s, sql, i);
 }
 
 /// Fails `s` unless its statement gives as many columns as the row declares.
