@@ -123,6 +123,21 @@ TEST(Allocation, TheCounterSeesAllocations) {
   EXPECT_GE(allocations.load() - before, 2);
 }
 
+// A spawned flow is a slot carved from the scheduler's slab: spawning calls operator new
+// for the slab's chunks and the run queue, not once per flow (the deferred shares the slot).
+TEST(Allocation, SpawningManyFlowsCallsOperatorNewForChunksNotPerFlow) {
+  constexpr int flows = 20'000;
+  coflow::scheduler sched;
+  std::vector<coflow::deferred<std::vector<int>>> results;
+  results.reserve(flows);
+  long before = allocations.load();
+  for (int i = 0; i < flows; ++i) results.push_back(sched.spawn(coflow::scripted<int>({})));
+  long spawning = allocations.load() - before;
+  sched.run();
+  EXPECT_LT(spawning, flows / 100);  // about 50 chunks of 64 KiB and a dozen queue arrays
+  for (auto& d : results) EXPECT_TRUE(d.succeeded());
+}
+
 TEST(Allocation, ABufferOnASchedulerAllocatesTheSameForAnyItemCount) {
   for (std::size_t capacity : {std::size_t{1}, std::size_t{16}, std::size_t{256}}) {
     auto [small_allocs, small] = run_buffered(1'000, capacity);

@@ -83,6 +83,8 @@ TEST(Waker, CopiesShareOneTargetAndEveryWakeReachesIt) {
   assigned.wake();
   assigned.wake();
   EXPECT_EQ(t->wakes, 4);
+  // Two wakers made from one `shared_ptr` wake the same target: they are equal.
+  EXPECT_TRUE(coflow::waker{t} == w);
   // A waker of another target is another waker, though the targets are alike.
   auto other = std::make_shared<counting_target>();
   EXPECT_FALSE(coflow::waker{other} == w);

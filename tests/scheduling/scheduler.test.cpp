@@ -125,6 +125,26 @@ TEST(Scheduler, DeferredsOutliveTheirFlowsAndTheScheduler) {
   EXPECT_EQ(destroyed, 3);
 }
 
+// A timer handle shares its call's slot: after the scheduler is gone, the call is neither
+// pending nor cancellable, and what it held is released.
+TEST(Scheduler, ATimerHandleOutlivesItsScheduler) {
+  auto held = std::make_shared<int>(0);
+  coflow::timer_handle later, soon;
+  {
+    coflow::scheduler s;
+    later = s.call_later(10s, [held] { ++*held; });
+    soon = s.call_later(0ms, [held] { ++*held; });
+    EXPECT_TRUE(later.pending());
+    EXPECT_TRUE(soon.pending());
+    EXPECT_EQ(held.use_count(), 3);
+  }
+  EXPECT_FALSE(later.pending());
+  EXPECT_FALSE(soon.pending());
+  EXPECT_FALSE(later.cancel());
+  EXPECT_EQ(held.use_count(), 1);
+  EXPECT_EQ(*held, 0);
+}
+
 TEST(Scheduler, AFlowMayCancelItselfDuringItsTurn) {
   coflow::scheduler s;
   coflow::deferred<std::vector<int>> d;

@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -58,4 +59,42 @@ TEST(SchedulerThreads, StopFromAnotherThread) {
   t.join();
   EXPECT_FALSE(parked.fired());
   EXPECT_EQ(s.flows(), 1u);
+}
+
+namespace {
+// Hands its waker out, then parks for good.
+struct grab_and_park {
+  using value_type = int;
+  static constexpr bool can_cooperate = true;
+  static constexpr std::string_view stage_name = "grab_and_park";
+  using upstreams = decltype(boost::hana::tuple_t<>);
+  coflow::waker* out;
+  coflow::step<int> next() {
+    *out = coflow::current_waker();
+    return coflow::cooperate::park();
+  }
+};
+}  // namespace
+
+// A parked flow's waker shares the flow's slot, which counts the scheduler's slab: woken and
+// dropped on another thread after the scheduler is gone, it frees the slot (and the slab) there.
+TEST(SchedulerThreads, AWakerOutlivesItsSchedulerAndIsDroppedOnAnotherThread) {
+  std::vector<coflow::waker> wakers(8);
+  std::vector<coflow::deferred<std::vector<int>>> results;
+  {
+    coflow::scheduler s;
+    for (auto& w : wakers) results.push_back(s.spawn(grab_and_park{&w}));
+    s.call_later(1ms, [&] { s.stop(); });
+    s.run();
+    for (auto& w : wakers) EXPECT_TRUE(w);
+  }
+  std::thread other{[moved = std::move(wakers)]() mutable {
+    for (auto& w : moved) w.wake();  // harmless: the flows are gone
+    moved.clear();                   // the last owners of their slots
+  }};
+  other.join();
+  for (auto& d : results) {
+    ASSERT_TRUE(d.failed());
+    EXPECT_TRUE(d.error().is<coflow::cancelled_error>());
+  }
 }

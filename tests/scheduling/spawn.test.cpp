@@ -222,6 +222,16 @@ TEST(Spawn, TrappedFailuresAreFoundInVariantsAndFailuresOnly) {
   EXPECT_EQ(coflow::detail::trapped_failure(3), nullptr);
 }
 
+// A spawned flow's slot holds the task (its count, wake state, list links and flags), the
+// stage and consumer, and the deferred's state: a trivial flow takes 144 B beside its stage.
+TEST(Spawn, ATrivialFlowsSlotIsAtMost144BytesBesideItsStage) {
+  using stage = coflow::scripted_source<int>;
+  using task = coflow::detail::flow_task<stage, coflow::detail::collector<int>, std::vector<int>>;
+  EXPECT_LE(sizeof(task) - sizeof(stage), 144u);
+  EXPECT_LE(sizeof(coflow::detail::deferred_state<std::vector<int>>), 56u);
+  EXPECT_EQ(sizeof(coflow::waker), sizeof(void*));
+}
+
 TEST(WakeState, AWakeWhileTheFlowIsOwnedIsRememberedForItsPark) {
   coflow::detail::wake_state w;
   EXPECT_FALSE(w.is_idle());
