@@ -169,13 +169,13 @@ class [[nodiscard]] generator : public stage_base<> {
   }
 
   step<T> next() {
-    if (!h_ || h_.done()) return done;
-    promise_type& p = h_.promise();
-    if (p.pending_) {
-      if (std::optional<cooperate> c = p.pending_->retry()) return *c;
-      p.pending_ = nullptr;
-    }
-    h_.resume();
+    const std::coroutine_handle<promise_type> h = h_;
+    if (!h || h.done()) [[unlikely]]
+      return done;
+    promise_type& p = h.promise();
+    if (p.pending_) [[unlikely]]
+      return retry_pending(h);
+    h.resume();
     return p.take();
   }
 
@@ -217,6 +217,15 @@ class [[nodiscard]] generator : public stage_base<> {
     promise_type& promise_;
     std::optional<step<value_t<S>>> result_;
   };
+
+  // A pull that gave a cooperate is retried first; the body resumes once it gives something else.
+  [[gnu::noinline]] static step<T> retry_pending(std::coroutine_handle<promise_type> h) {
+    promise_type& p = h.promise();
+    if (std::optional<cooperate> c = p.pending_->retry()) return *c;
+    p.pending_ = nullptr;
+    h.resume();
+    return p.take();
+  }
 
   explicit generator(std::coroutine_handle<promise_type> h) noexcept : h_{h} {}
   std::coroutine_handle<promise_type> h_;
