@@ -61,7 +61,7 @@ TEST(SchedulerThreads, StopFromAnotherThread) {
   EXPECT_EQ(s.flows(), 1u);
 }
 
-namespace {
+namespace coflow_scheduler_threads_test {
 // Hands its waker out, then parks for good.
 struct grab_and_park {
   using value_type = int;
@@ -74,7 +74,9 @@ struct grab_and_park {
     return coflow::cooperate::park();
   }
 };
-}  // namespace
+}  // namespace coflow_scheduler_threads_test
+
+using coflow_scheduler_threads_test::grab_and_park;
 
 // A parked flow's waker shares the flow's slot, which counts the scheduler's slab: woken and
 // dropped on another thread after the scheduler is gone, it frees the slot (and the slab) there.
