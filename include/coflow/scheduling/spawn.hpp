@@ -148,7 +148,6 @@ class flow_body {
     else
       return result_.get();
   }
-  [[nodiscard]] Res& result_storage() noexcept { return result_; }
   [[nodiscard]] bool alive() const noexcept { return alive_; }
 
   // Inlined into the driver's resume: one call per turn, not two.

@@ -378,13 +378,8 @@ class threaded_stage : public stage_base<> {
   step<value_type> next() {
     // The fast path, small enough to be inlined into the loop that pulls: the next value read
     // in place. The rest (the first pull, refills, waits, the end) is `next_slow`.
-    if constexpr (Flatten) {
-      if (in_chunk_ && it_ != end_) [[likely]]
-        return take_from_chunk();
-    } else {
-      if (pos_ < span_.size()) [[likely]]
-        return step<value_type>(std::move(span_[pos_++]));
-    }
+    if (has_ready()) [[likely]]
+      return take_ready();
     return next_slow();
   }
 
@@ -406,17 +401,29 @@ class threaded_stage : public stage_base<> {
   }
 
  private:
+  // A value read in place is ready: the next element of the chunk, or of the span taken.
+  [[nodiscard]] bool has_ready() const noexcept {
+    if constexpr (Flatten)
+      return in_chunk_ && it_ != end_;
+    else
+      return pos_ < span_.size();
+  }
+  step<value_type> take_ready() {
+    if constexpr (Flatten)
+      return take_from_chunk();
+    else
+      return step<value_type>(std::move(span_[pos_++]));
+  }
+
   [[gnu::noinline]] step<value_type> next_slow() {
     if (!state_) [[unlikely]] {
       if (!factory_) return done;  // moved from
       if (failure f = start_on_first_pull()) return f;
     }
     for (;;) {
+      if (has_ready()) return take_ready();
       if constexpr (Flatten) {
-        if (in_chunk_ && it_ != end_) return take_from_chunk();
         if (enter_next_chunk()) continue;
-      } else {
-        if (pos_ < span_.size()) return step<value_type>(std::move(span_[pos_++]));
       }
       if (refill()) continue;
       if (state_->ring.closed()) {
