@@ -2,23 +2,28 @@
 // What only the Asio driver has: completion tokens, executors, and virtual time on an io_context.
 #include <coflow/asio.hpp>
 #include <coflow/coflow.hpp>
+#include <coflow/sinks/fold.hpp>
 #include <coflow/sources/from.hpp>
 #include <coflow/sources/scripted.hpp>
 
 #include "support/stages.hpp"
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_future.hpp>
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstddef>
+#include <cstdlib>
 #include <exception>
 #include <future>
 #include <initializer_list>
 #include <memory>
+#include <new>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -27,6 +32,29 @@
 
 using namespace std::chrono_literals;
 using coflow::cooperate;
+
+// Global operator new is counted (as in tests/core/allocation.test.cpp), to check that a park
+// and a wake-up of an Asio flow allocate nothing.
+namespace {
+std::atomic<long> allocations{0};
+}
+
+// g++ sees through the inlined new/free pair and warns that free() does not match new.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+#endif
+
+void* operator new(std::size_t n) {
+  allocations.fetch_add(1, std::memory_order_relaxed);
+  if (void* p = std::malloc(n ? n : 1)) return p;
+  throw std::bad_alloc();
+}
+void operator delete(void* p) noexcept {
+  std::free(p);
+}
+void operator delete(void* p, std::size_t) noexcept {
+  std::free(p);
+}
 
 TEST(AsioDriver, AsyncRunWithACallback) {
   boost::asio::io_context ctx;
@@ -99,9 +127,49 @@ struct spinner {
     return cooperate{};
   }
 };
+
+// Gives 1, 2, ..., n, parking before each value: a turn that parks posts a handler that wakes
+// the flow, as the producer of an event on the same io_context would.
+struct parker {
+  using value_type = int;
+  static constexpr bool can_cooperate = true;
+  static constexpr std::string_view stage_name = "parker";
+  using upstreams = decltype(boost::hana::tuple_t<>);
+  boost::asio::io_context* ctx;
+  int n;
+  int given = 0;
+  bool parked = false;
+  coflow::step<int> next() {
+    if (std::exchange(parked, false)) return ++given;
+    if (given == n) return coflow::done;
+    parked = true;
+    boost::asio::post(*ctx, [w = coflow::current_waker()] { w.wake(); });
+    return cooperate::park();
+  }
+};
+
+// Allocations made while a flow parked and woken `n` times runs into a fold, and its sum.
+std::pair<long, int> park_and_wake(int n) {
+  boost::asio::io_context ctx{1};
+  long before = allocations.load();
+  auto d = coflow::asio::spawn(ctx, parker{&ctx, n}, coflow::fold(0, [](int a, int b) { return a + b; }));
+  ctx.run();
+  return {allocations.load() - before, d.value()};
+}
 }  // namespace coflow_asio_test
 
 using coflow_asio_test::spinner;
+
+TEST(AsioDriver, AParkAndAWakeUpAllocateNothing) {
+  // The flow's wakers are the flow's task itself, which counts them; Asio recycles the memory
+  // of the handlers. So a thousand more wake-ups cost no allocation.
+  auto [few_allocs, few] = coflow_asio_test::park_and_wake(10);
+  auto [many_allocs, many] = coflow_asio_test::park_and_wake(1010);
+  EXPECT_EQ(few, 10 * 11 / 2);
+  EXPECT_EQ(many, 1010 * 1011 / 2);
+  EXPECT_GT(few_allocs, 0);  // the spawn's
+  EXPECT_EQ(many_allocs, few_allocs);
+}
 
 TEST(AsioDriver, AHandlerPostedDuringARoundRunsBeforeTheNextRound) {
   // The flows ready to run share one handler that serves them a round at a time, one turn

@@ -23,6 +23,19 @@ class shared_block {
   /// its flow); nothing by default.
   virtual void deferred_cancelled() {}
 
+  /// Takes a count unless the last owner has let go already, in which case the block is being
+  /// destroyed: what a link that holds no count (a weak one) does before it uses the block.
+  /// The holder of that link must know the block's memory is still there (`destroy()` has not
+  /// returned); the count tells whether its owners still are. Adopt the count taken, e.g.
+  /// `block_ptr<T>{p, false}`.
+  [[nodiscard]] bool try_retain() const noexcept {
+    std::uint32_t n = refs_.load(std::memory_order_relaxed);
+    do {
+      if (n == 0) return false;
+    } while (!refs_.compare_exchange_weak(n, n + 1, std::memory_order_acquire, std::memory_order_relaxed));
+    return true;
+  }
+
   friend void intrusive_ptr_add_ref(const shared_block* b) noexcept {
     b->refs_.fetch_add(1, std::memory_order_relaxed);
   }

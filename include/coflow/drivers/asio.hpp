@@ -67,9 +67,12 @@ auto executor_of(Ctx& ctx) {
 template <class Executor>
 struct run_queue;
 
-/// A spawned flow as the run queue sees it.
+/// A spawned flow as the run queue sees it. It counts its own owners (`waker::target` is a
+/// `detail::shared_block`): its wakers, a handler or timer on its way to it, and the waker
+/// that keeps it during its turns. So a wake-up's waker is the task itself, and allocates
+/// nothing.
 template <class Executor>
-class task_base : public waker::target, public std::enable_shared_from_this<task_base<Executor>> {
+class task_base : public waker::target {
  public:
   explicit task_base(run_queue<Executor>& q) noexcept : queue_{&q} {}
   /// One turn, with `turn_waker` set; true when the task queued itself for another (keeping it).
@@ -269,7 +272,7 @@ class task final : public task_base<Executor> {
   }
 
   void wake() noexcept override {
-    if (state_.wake()) schedule(*this, waker{std::shared_ptr<waker::target>(this->shared_from_this())});
+    if (state_.wake()) schedule(*this, coflow::detail::waker_access::make(this));
   }
 
   void cancel() {
@@ -308,7 +311,7 @@ class task final : public task_base<Executor> {
   // A timer wakes the flow after `d`, unless a wake or another turn comes first (`gen_`).
   void sleep_for(cooperate::duration d) {
     timer_armed_ = true;
-    timer_.arm(d, [self = std::static_pointer_cast<task>(this->shared_from_this()), gen = gen_] {
+    timer_.arm(d, [self = coflow::detail::block_ptr<task>{this}, gen = gen_] {
       if (self->finished_ || !self->timer_armed_ || self->gen_ != gen) return;
       self->timer_armed_ = false;
       self->wake();
@@ -345,13 +348,21 @@ class task final : public task_base<Executor> {
 
 template <class S, class C, class R, class Executor>
 deferred<R> start(const Executor& ex, S s, C c, bool errback_trapped) {
+  using task_t = task<Executor, S, C, R>;
   deferred<R> d;
-  auto t = std::make_shared<task<Executor, S, C, R>>(ex, std::move(s), std::move(c), d, errback_trapped);
-  d.set_canceller([w = std::weak_ptr(t)](const deferred<R>&) {
-    if (auto p = w.lock()) p->cancel();
+  coflow::detail::block_ptr<task_t> t{new task_t(ex, std::move(s), std::move(c), d, errback_trapped)};
+  // The canceller's link holds no count: a parked flow whose wakers are all gone must be
+  // destroyed (and errback) while its deferred lives on. The pointer stays valid for as long
+  // as the canceller can be called: the task fires its deferred, which drops the canceller,
+  // before its memory goes (a finished flow has fired it or is being cancelled through it; a
+  // flow destroyed unfinished errbacks it in its destructor, while its count is zero).
+  d.set_canceller([p = t.get()](const deferred<R>&) {
+    if (!p->try_retain()) return;  // being destroyed: it errbacks the deferred itself
+    coflow::detail::block_ptr<task_t> keep{p, false};
+    keep->cancel();
   });
-  auto& flow = *t;
-  schedule(flow, waker{std::shared_ptr<waker::target>(std::move(t))});
+  task_t& flow = *t;
+  schedule(flow, coflow::detail::waker_access::make(t.get()));
   return d;
 }
 
