@@ -4,6 +4,8 @@
 //
 //   bench_scheduler --benchmark_filter=Switch   (1,000 flows x 10,000 cooperate{0} each;
 //                                                *Nested: a flow pulling another)
+//   bench_scheduler --benchmark_filter=ParkWake (flows x wakes: a park, and a wake-up from a
+//                                                handler posted on the same io_context)
 //   bench_scheduler --benchmark_filter=Timers   (100,000 pending timers)
 //   bench_scheduler --benchmark_filter=Spawn    (1,000,000 flows: time and heap per flow)
 //   bench_scheduler --benchmark_filter=Buffer   (1,000,000 ints through a buffer of n)
@@ -15,6 +17,8 @@
 #include <coflow/stages/buffer.hpp>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include <benchmark/benchmark.h>
 
@@ -27,6 +31,7 @@
 #include <memory>
 #include <queue>
 #include <random>
+#include <string_view>
 #include <vector>
 
 #include <malloc.h>
@@ -244,6 +249,77 @@ void SwitchCoflowAsio(benchmark::State& state) {
   }
   switch_counter(state);
 }
+
+// Park and wake on Asio: a flow's turn posts a handler that wakes it (an event's producer on
+// the same io_context) and parks; `wakes` round trips per flow, two posts each. Baseline:
+// plain Asio, a flow's handler posts one that posts the flow's next handler. Each hand flow
+// has a `steady_timer`, as each coflow flow has (for its sleeps): a timer starts the context's
+// reactor, which then polls `epoll_wait` whenever the handler queue runs dry (every handler,
+// with one flow); without one, Asio never polls.
+void wake_counter(benchmark::State& state) {
+  const double wakes = static_cast<double>(state.range(0)) * static_cast<double>(state.range(1));
+  state.counters["per_wake"] =
+      benchmark::Counter(wakes, benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
+}
+
+struct hand_parker {
+  hand_parker(boost::asio::io_context& c, std::int64_t n) : ctx{&c}, left{n}, timer{c} {}
+  boost::asio::io_context* ctx;
+  std::int64_t left;
+  boost::asio::steady_timer timer;
+  void turn() {
+    benchmark::DoNotOptimize(left);
+    if (--left < 0) return;
+    boost::asio::post(*ctx, [this] { boost::asio::post(*ctx, [this] { turn(); }); });
+  }
+};
+
+void ParkWakeHandAsio(benchmark::State& state) {
+  const auto flows = state.range(0), wakes = state.range(1);
+  for (auto _ : state) {
+    boost::asio::io_context ctx{1};
+    std::deque<hand_parker> parkers;
+    untimed(state, [&] {
+      for (std::int64_t i = 0; i < flows; ++i) {
+        hand_parker& p = parkers.emplace_back(ctx, wakes);
+        boost::asio::post(ctx, [&p] { p.turn(); });
+      }
+    });
+    ctx.run();
+  }
+  wake_counter(state);
+}
+
+// coflow: a stage that takes its waker, has a posted handler wake it, and parks, n times.
+struct coflow_parker {
+  using value_type = int;
+  static constexpr bool can_cooperate = true;
+  static constexpr std::string_view stage_name = "parker";
+  using upstreams = decltype(boost::hana::tuple_t<>);
+  boost::asio::io_context* ctx;
+  std::int64_t left;
+  coflow::step<int> next() {
+    benchmark::DoNotOptimize(left);
+    if (--left < 0) return coflow::done;
+    boost::asio::post(*ctx, [w = coflow::current_waker()] { w.wake(); });
+    return coflow::cooperate::park();
+  }
+};
+
+void ParkWakeCoflowAsio(benchmark::State& state) {
+  const auto flows = state.range(0), wakes = state.range(1);
+  for (auto _ : state) {
+    boost::asio::io_context ctx{1};
+    untimed(state, [&] {
+      for (std::int64_t i = 0; i < flows; ++i) coflow::asio::spawn(ctx, coflow_parker{&ctx, wakes});
+    });
+    ctx.run();
+  }
+  wake_counter(state);
+}
+
+BENCHMARK(ParkWakeHandAsio)->Args({1, 1000000})->Args({1000, 1000})->Unit(benchmark::kMillisecond);
+BENCHMARK(ParkWakeCoflowAsio)->Args({1, 1000000})->Args({1000, 1000})->Unit(benchmark::kMillisecond);
 
 // Scale: flows x switches with a constant total of 10M switches; the cost per switch may
 // grow with the flows only as far as the memory hierarchy forces.
