@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSL-1.0
-// A fused pipeline allocates nothing per item: global operator new is counted here.
+// A fused pipeline allocates nothing per item: global operator new is counted here
+// (support/count_allocations.hpp).
 #include <coflow/control/block.hpp>
 #include <coflow/scheduling/scheduler.hpp>
 #include <coflow/sinks/fold.hpp>
@@ -10,37 +11,15 @@
 #include <coflow/stages/filter.hpp>
 #include <coflow/stages/map.hpp>
 
+#include "support/count_allocations.hpp"
+
 #include <gtest/gtest.h>
 
 #include <atomic>
 #include <cstdint>
-#include <cstdlib>
 #include <memory>
-#include <new>
 #include <numeric>
 #include <vector>
-
-namespace {
-std::atomic<long> allocations{0};
-}
-
-// The replacements below pair operator new with malloc and operator delete with free; g++
-// sees through the inlined pair and warns that free() does not match new, which is the point.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-#endif
-
-void* operator new(std::size_t n) {
-  allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(n ? n : 1)) return p;
-  throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept {
-  std::free(p);
-}
-void operator delete(void* p, std::size_t) noexcept {
-  std::free(p);
-}
 
 namespace {
 auto pipeline(const std::vector<std::int64_t>& v) {
@@ -62,9 +41,9 @@ std::pair<long, std::int64_t> run_fused(std::size_t n) {
   std::iota(v.begin(), v.end(), 0);
   auto p = pipeline(v);
   auto sum = coflow::fold(std::int64_t{0}, [](std::int64_t a, std::int64_t b) { return a + b; });
-  long before = allocations.load();
+  long before = coflow_test::allocations.load();
   std::int64_t r = std::move(p) | sum;
-  return {allocations.load() - before, r};
+  return {coflow_test::allocations.load() - before, r};
 }
 
 std::pair<long, std::int64_t> run_pulled(std::size_t n) {
@@ -76,21 +55,21 @@ std::pair<long, std::int64_t> run_pulled(std::size_t n) {
   auto p = coflow::scripted_source<std::int64_t>{std::move(script)} |
            coflow::map([](std::int64_t i) { return i * 3; }) |
            coflow::filter([](std::int64_t i) { return i % 2 == 0; });
-  long before = allocations.load();
+  long before = coflow_test::allocations.load();
   std::int64_t r = 0;
   for (std::int64_t x : coflow::block(std::move(p))) r += x;
-  return {allocations.load() - before, r};
+  return {coflow_test::allocations.load() - before, r};
 }
 
 // Allocations made while a scheduler runs `iota(0, n) | buffer(capacity)` into a fold, and
 // its result.
 std::pair<long, std::int64_t> run_buffered(std::int64_t n, std::size_t capacity) {
   coflow::scheduler sched;
-  long before = allocations.load();
+  long before = coflow_test::allocations.load();
   auto d = sched.spawn(coflow::iota(std::int64_t{0}, n) | coflow::buffer(capacity),
                        coflow::fold(std::int64_t{0}, [](std::int64_t a, std::int64_t b) { return a + b; }));
   sched.run();
-  return {allocations.load() - before, d.value()};
+  return {coflow_test::allocations.load() - before, d.value()};
 }
 
 std::int64_t expected(std::int64_t n) {  // sum of 3i over even i < n
@@ -118,9 +97,9 @@ TEST(Allocation, APulledPipelineAllocatesTheSameForAnyItemCount) {
 }
 
 TEST(Allocation, TheCounterSeesAllocations) {
-  long before = allocations.load();
+  long before = coflow_test::allocations.load();
   auto p = std::make_unique<std::vector<int>>(10);
-  EXPECT_GE(allocations.load() - before, 2);
+  EXPECT_GE(coflow_test::allocations.load() - before, 2);
 }
 
 // A spawned flow is a slot carved from the scheduler's slab: spawning calls operator new
@@ -130,9 +109,9 @@ TEST(Allocation, SpawningManyFlowsCallsOperatorNewForChunksNotPerFlow) {
   coflow::scheduler sched;
   std::vector<coflow::deferred<std::vector<int>>> results;
   results.reserve(flows);
-  long before = allocations.load();
+  long before = coflow_test::allocations.load();
   for (int i = 0; i < flows; ++i) results.push_back(sched.spawn(coflow::scripted<int>({})));
-  long spawning = allocations.load() - before;
+  long spawning = coflow_test::allocations.load() - before;
   sched.run();
   EXPECT_LT(spawning, flows / 100);  // about 50 chunks of 64 KiB and a dozen queue arrays
   for (auto& d : results) EXPECT_TRUE(d.succeeded());

@@ -6,6 +6,7 @@
 #include <coflow/sources/from.hpp>
 #include <coflow/sources/scripted.hpp>
 
+#include "support/count_allocations.hpp"
 #include "support/stages.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -15,15 +16,12 @@
 
 #include <gtest/gtest.h>
 
-#include <atomic>
 #include <chrono>
 #include <cstddef>
-#include <cstdlib>
 #include <exception>
 #include <future>
 #include <initializer_list>
 #include <memory>
-#include <new>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -32,29 +30,6 @@
 
 using namespace std::chrono_literals;
 using coflow::cooperate;
-
-// Global operator new is counted (as in tests/core/allocation.test.cpp), to check that a park
-// and a wake-up of an Asio flow allocate nothing.
-namespace {
-std::atomic<long> allocations{0};
-}
-
-// g++ sees through the inlined new/free pair and warns that free() does not match new.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-#endif
-
-void* operator new(std::size_t n) {
-  allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(n ? n : 1)) return p;
-  throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept {
-  std::free(p);
-}
-void operator delete(void* p, std::size_t) noexcept {
-  std::free(p);
-}
 
 TEST(AsioDriver, AsyncRunWithACallback) {
   boost::asio::io_context ctx;
@@ -151,10 +126,10 @@ struct parker {
 // Allocations made while a flow parked and woken `n` times runs into a fold, and its sum.
 std::pair<long, int> park_and_wake(int n) {
   boost::asio::io_context ctx{1};
-  long before = allocations.load();
+  long before = coflow_test::allocations.load();
   auto d = coflow::asio::spawn(ctx, parker{&ctx, n}, coflow::fold(0, [](int a, int b) { return a + b; }));
   ctx.run();
-  return {allocations.load() - before, d.value()};
+  return {coflow_test::allocations.load() - before, d.value()};
 }
 }  // namespace coflow_asio_test
 
