@@ -22,6 +22,7 @@
 #include <future>
 #include <initializer_list>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -131,9 +132,63 @@ std::pair<long, int> park_and_wake(int n) {
   ctx.run();
   return {coflow_test::allocations.load() - before, d.value()};
 }
+
+// Parks, leaving its waker in `*slot` (an event's producer elsewhere); counts its destructions
+// (a moved-from one does not count).
+struct waker_giver {
+  using value_type = int;
+  static constexpr bool can_cooperate = true;
+  static constexpr std::string_view stage_name = "waker_giver";
+  using upstreams = decltype(boost::hana::tuple_t<>);
+  std::optional<coflow::waker>* slot;
+  int* destroyed;
+  waker_giver(std::optional<coflow::waker>* s, int* d) : slot{s}, destroyed{d} {}
+  waker_giver(waker_giver&& o) noexcept : slot{o.slot}, destroyed{std::exchange(o.destroyed, nullptr)} {}
+  ~waker_giver() {
+    if (destroyed) ++*destroyed;
+  }
+  coflow::step<int> next() {
+    *slot = coflow::current_waker();
+    return cooperate::park();
+  }
+};
 }  // namespace coflow_asio_test
 
 using coflow_asio_test::spinner;
+using coflow_asio_test::waker_giver;
+
+TEST(AsioDriver, AParkedFlowWhoseWakersAreGoneIsDestroyedAndErrbacks) {
+  // The deferred's canceller does not keep the flow: the last waker does.
+  boost::asio::io_context ctx{1};
+  std::optional<coflow::waker> slot;
+  int destroyed = 0;
+  auto d = coflow::asio::spawn(ctx, waker_giver{&slot, &destroyed});
+  ctx.poll();  // its first turn parks
+  ASSERT_TRUE(slot.has_value());
+  EXPECT_FALSE(d.fired());
+  slot.reset();
+  EXPECT_EQ(destroyed, 1);
+  EXPECT_TRUE(d.error().is<coflow::cancelled_error>());
+  d.cancel();  // fired already: nothing happens
+  EXPECT_FALSE(d.cancelled());
+  EXPECT_EQ(ctx.poll(), 0u);
+}
+
+TEST(AsioDriver, CancellingAParkedFlowDestroysItWhileAWakerLivesOn) {
+  boost::asio::io_context ctx{1};
+  std::optional<coflow::waker> slot;
+  int destroyed = 0;
+  auto d = coflow::asio::spawn(ctx, waker_giver{&slot, &destroyed});
+  ctx.poll();
+  ASSERT_TRUE(slot.has_value());
+  d.cancel();
+  EXPECT_EQ(destroyed, 1);
+  EXPECT_TRUE(d.cancelled());
+  EXPECT_TRUE(d.error().is<coflow::cancelled_error>());
+  slot->wake();  // the flow has finished: the wake-up is dropped
+  EXPECT_EQ(ctx.poll(), 0u);
+  slot.reset();  // the task's last owner
+}
 
 TEST(AsioDriver, AParkAndAWakeUpAllocateNothing) {
   // The flow's wakers are the flow's task itself, which counts them; Asio recycles the memory
