@@ -31,6 +31,10 @@ inline constexpr std::size_t unbounded = std::numeric_limits<std::size_t>::max()
 /// hold at once, default 0), and `drive(f)`, a push-style loop that calls `f(value)` until `f`
 /// returns false or the stage ends; stages that cannot cooperate offer it so that a whole
 /// pipeline fuses into one loop. In `drive`, failures are exceptions: only an edge calls it.
+/// A stage that stores its upstreams may offer `std::move(s).with_upstreams(f)`: the same
+/// stage, with the same settings and not yet run, over `f(std::move(up))` for each upstream,
+/// called in the order of `upstreams` (in braces, which fix that order); `f` gives a stage of
+/// the same value type and properties. `coflow::instrument` rebuilds a flow with it.
 template <class S>
 concept stage = std::move_constructible<S> && requires(S& s) {
   typename S::value_type;
@@ -49,6 +53,10 @@ template <stage S>
 inline constexpr bool can_cooperate_v = static_cast<bool>(S::can_cooperate);
 
 namespace detail {
+/// An upstream `S` as `f` rebuilds it (see `with_upstreams`).
+template <class F, class S>
+using rebuilt_t = std::remove_cvref_t<std::invoke_result_t<F&, S&&>>;
+
 template <class S>
 constexpr bool uses_threads_of() {
   if constexpr (requires { S::uses_threads; })

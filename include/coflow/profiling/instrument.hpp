@@ -24,7 +24,6 @@
 #include "coflow/introspection/describe.hpp"
 #include "coflow/introspection/to_dot.hpp"
 #include "coflow/introspection/traits.hpp"
-#include "coflow/stages/adaptor.hpp"
 #include "coflow/threads/threaded.hpp"
 
 namespace coflow {
@@ -33,8 +32,8 @@ namespace coflow {
 /// (or push loops) that ended in a failure, its own or one it passed on from upstream;
 /// `cooperates`: pulls that gave a `cooperate`; `busy`: time inside the stage itself (its calls,
 /// less the time in its upstreams and, on the push path, in its consumer); `parked`: time from
-/// a pull that gave a `cooperate` to the next pull. `measured` is false for a stage inside
-/// a stage that `instrument` counts as a whole (see `instrument`): its counts stay 0.
+/// a pull that gave a `cooperate` to the next pull. `measured` is false for an upstream of a
+/// stage that `instrument` counts as a whole (see `instrument`): its counts stay 0.
 /// A threaded source also reports its worker's side: `ring_high_water()` and `worker_blocked()`.
 struct stage_stats {
   std::string name;
@@ -207,24 +206,18 @@ struct is_threaded : std::false_type {};
 template <class F, bool Flatten>
 struct is_threaded<threaded_stage<F, Flatten, no_ring_probe>> : std::true_type {};
 
+/// Whether a stage can be rebuilt over other upstreams (`with_upstreams`, coflow/core/stage.hpp).
+struct keep_upstream {
+  template <class U>
+  U operator()(U&& u) const {
+    return std::move(u);
+  }
+};
 template <class S>
-struct is_adapted : std::false_type {};
-template <class S, class Core>
-struct is_adapted<adapted_stage<S, Core>> : std::true_type {};
+concept rebuildable = requires(S&& s, const keep_upstream& f) { std::move(s).with_upstreams(f); };
 
-/// Takes an adapted stage apart: its upstream and its core.
+/// Rebuilds a threaded source with a probe that counts its worker's side.
 struct instrument_access {
-  template <class S, class Core>
-  static S&& upstream(adapted_stage<S, Core>& a) noexcept {
-    return std::move(a.up_);
-  }
-  template <class S, class Core>
-  static Core&& core(adapted_stage<S, Core>& a) noexcept {
-    return std::move(a.core_);
-  }
-  template <class S, class Core>
-  static Core core_type(const adapted_stage<S, Core>&);  // declared only: decltype
-
   template <class F, bool Flatten>
   static auto probed(threaded_stage<F, Flatten>& s, stage_stats& row) {
     using probed_t = threaded_stage<F, Flatten, counting_ring_probe>;
@@ -256,14 +249,13 @@ stage_stats& add_rows_of_whole(stats_table& t, bool measured) {
   return add_row<S>(t, measured);
 }
 
-/// `s` rebuilt with every stage counted: a stage made with `adapted_stage` (map, filter, take,
-/// ...) is rebuilt around its counted upstream; any other stage is counted as a whole.
+/// `s` rebuilt with every stage counted: a stage that offers `with_upstreams` (map, filter,
+/// zip, merge, concat, buffer, trap, ...) is rebuilt over its counted upstreams, in order, so
+/// that the rows follow `to_dot`'s numbering; any other stage is counted as a whole.
 template <stage S>
 auto count_stages(S s, const std::shared_ptr<stats_table>& t) {
-  if constexpr (is_adapted<S>::value) {
-    auto up = count_stages(instrument_access::upstream(s), t);
-    using core = decltype(instrument_access::core_type(s));
-    adapted_stage<decltype(up), core> rebuilt{std::move(up), instrument_access::core(s)};
+  if constexpr (rebuildable<S>) {
+    auto rebuilt = std::move(s).with_upstreams([&t](auto&& up) { return count_stages(std::move(up), t); });
     stage_stats& row = add_row<S>(*t, true);
     return counted<decltype(rebuilt)>{std::move(rebuilt), t, row};
   } else if constexpr (is_threaded<S>::value) {
@@ -363,10 +355,12 @@ struct instrumented {
 
 /// The flow rebuilt so that every stage counts what it does (see `stage_stats`), with the handle
 /// of the counts; the flow gives the same values and failures on every path (pull, push, under
-/// a scheduler). Instrument a flow before it runs. Stages made with `adapted_stage` (map, filter,
-/// take, scan, ... and a user's own cores) and sources get a row each; any other stage (zip,
-/// merge, concat, ...) is counted as a whole, with its upstreams: their rows show `-`. A flow
-/// that is not instrumented is not changed: the counters live in the rebuilt stages only.
+/// a scheduler). Instrument a flow before it runs. Every stage gets a row: sources, and every
+/// stage that can be rebuilt over its counted upstreams (`with_upstreams`: map, filter, take,
+/// ... and a user's own cores, zip, merge, concat, buffer, trap, ...). A stage that makes its
+/// upstream at run time (`flat_map`, `retry`) or shares it (`tee`) is counted as a whole, with
+/// its upstreams: their rows show `-`. A flow that is not instrumented is not changed: the
+/// counters live in the rebuilt stages only.
 ///
 ///     auto [flow, stats] = coflow::instrument(coflow::iota(0, 100) | coflow::map(f));
 ///     (void)(std::move(flow) | coflow::to_vector());

@@ -16,7 +16,6 @@ namespace coflow {
 
 namespace detail {
 struct no_signal {};
-struct instrument_access;  // coflow/profiling/instrument.hpp rebuilds a stage around its upstream
 
 template <class Core>
 concept flushes = requires(Core& c, bool (*emit)(typename Core::value_type&&)) {
@@ -49,7 +48,6 @@ concept adaptor_core = requires {
 template <stage S, adaptor_core Core>
 class adapted_stage : public stage_base<S> {
   static constexpr bool flushes = detail::flushes<Core>;
-  friend struct detail::instrument_access;
 
  public:
   using value_type = typename Core::value_type;
@@ -106,6 +104,12 @@ class adapted_stage : public stage_base<S> {
   }
 
   [[nodiscard]] const Core& core() const noexcept { return core_; }
+
+  /// The stage over `f(upstream)` (see `with_upstreams` in coflow/core/stage.hpp).
+  template <class F>
+  auto with_upstreams(F&& f) && {
+    return adapted_stage<detail::rebuilt_t<F, S>, Core>{f(std::move(up_)), std::move(core_)};
+  }
 
  private:
   bool exhausted() {

@@ -204,6 +204,12 @@ class buffer_stage : public stage_base<S> {
     return mode_ == mode::beside ? st_->take() : st_->pass();
   }
 
+  /// The stage over `f(upstream)` (see `with_upstreams` in coflow/core/stage.hpp).
+  template <class F>
+  auto with_upstreams(F&& f) && {
+    return buffer_stage<detail::rebuilt_t<F, S>, Fixed>{f(*std::move(st_->up)), st_->capacity};
+  }
+
   /// How many values this stage and its upstreams hold at most (also for a run-time n).
   [[nodiscard]] std::size_t max_buffered() const noexcept {
     return detail::add_bounds(buffer_bound_v<S>, st_->capacity);

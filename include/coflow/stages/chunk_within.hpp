@@ -58,6 +58,12 @@ class chunk_within_stage : public stage_base<S> {
     return detail::add_bounds(buffer_bound_v<S>, n_);
   }
 
+  /// The stage over `f(upstream)` (see `with_upstreams` in coflow/core/stage.hpp).
+  template <class F>
+  auto with_upstreams(F&& f) && {
+    return chunk_within_stage<detail::rebuilt_t<F, S>>{f(std::move(up_)), n_, within_};
+  }
+
  private:
   step<value_type> flush() { return std::exchange(buf_, value_type{}); }
 

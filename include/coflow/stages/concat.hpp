@@ -9,6 +9,7 @@
 
 #include <boost/hana/at.hpp>
 #include <boost/hana/tuple.hpp>
+#include <boost/hana/unpack.hpp>
 
 #include "coflow/core/pipe.hpp"
 #include "coflow/core/stage.hpp"
@@ -55,6 +56,14 @@ class concat_stage : public stage_base<Ss...> {
       at_ = size;
       throw;
     }
+  }
+
+  /// The stage over `f(branch)` for each branch (see `with_upstreams` in coflow/core/stage.hpp).
+  template <class F>
+  auto with_upstreams(F&& f) && {
+    return boost::hana::unpack(std::move(branches_), [&](auto&&... b) {
+      return concat_stage<detail::rebuilt_t<F, Ss>...>{std::in_place, f(std::move(b))...};
+    });
   }
 
  private:

@@ -8,6 +8,8 @@
 #include <utility>
 #include <variant>
 
+#include <boost/hana/unpack.hpp>
+
 #include "coflow/core/pipe.hpp"
 #include "coflow/core/stage.hpp"
 #include "coflow/detail/diagnostic.hpp"
@@ -54,6 +56,14 @@ class concurrent_stage : public stage_base<Ss...> {
   explicit concurrent_stage(std::in_place_t, A&&... a) : branches_{std::in_place, std::forward<A>(a)...} {}
 
   step<value_type> next() { return branches_.next(); }
+
+  /// The stage over `f(branch)` for each branch (see `with_upstreams` in coflow/core/stage.hpp).
+  template <class F>
+  auto with_upstreams(F&& f) && {
+    return boost::hana::unpack(std::move(branches_).take(), [&](auto&&... b) {
+      return concurrent_stage<detail::rebuilt_t<F, Ss>...>{std::in_place, f(std::move(b))...};
+    });
+  }
 
  private:
   detail::branch_set<value_type, detail::concurrent_wrap, Ss...> branches_;

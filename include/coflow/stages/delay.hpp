@@ -40,6 +40,12 @@ class delay_stage : public stage_base<S> {
     return *std::exchange(held_, std::nullopt);
   }
 
+  /// The stage over `f(upstream)` (see `with_upstreams` in coflow/core/stage.hpp).
+  template <class F>
+  auto with_upstreams(F&& f) && {
+    return delay_stage<detail::rebuilt_t<F, S>>{f(std::move(up_)), d_};
+  }
+
  private:
   S up_;
   cooperate::duration d_;

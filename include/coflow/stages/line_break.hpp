@@ -88,6 +88,12 @@ class line_break_stage : public stage_base<S> {
   /// text was cut into chunks (a long line fed in small chunks is not searched again).
   [[nodiscard]] std::size_t bytes_searched() const noexcept { return searched_; }
 
+  /// The stage over `f(upstream)` (see `with_upstreams` in coflow/core/stage.hpp).
+  template <class F>
+  auto with_upstreams(F&& f) && {
+    return line_break_stage<detail::rebuilt_t<F, S>, Views>{f(std::move(up_)), delim_, max_len_, trailer_};
+  }
+
  private:
   std::string_view chunk() const noexcept { return std::string_view(held_); }
 

@@ -77,6 +77,9 @@ class branch_set {
     return wait;
   }
 
+  /// The branches, for a stage rebuilt over them (`with_upstreams`).
+  hana::tuple<Ss...>&& take() && noexcept { return std::move(branches_); }
+
  private:
   template <std::size_t I>
   step<R> pull_at() {
@@ -161,6 +164,14 @@ class merge_stage : public stage_base<Ss...> {
   explicit merge_stage(std::in_place_t, A&&... a) : branches_{std::in_place, std::forward<A>(a)...} {}
 
   step<value_type> next() { return branches_.next(); }
+
+  /// The stage over `f(branch)` for each branch (see `with_upstreams` in coflow/core/stage.hpp).
+  template <class F>
+  auto with_upstreams(F&& f) && {
+    return boost::hana::unpack(std::move(branches_).take(), [&](auto&&... b) {
+      return merge_stage<detail::rebuilt_t<F, Ss>...>{std::in_place, f(std::move(b))...};
+    });
+  }
 
  private:
   detail::branch_set<value_type, detail::merge_wrap, Ss...> branches_;

@@ -38,6 +38,12 @@ class throttle_stage : public stage_base<S> {
     return s;
   }
 
+  /// The stage over `f(upstream)` (see `with_upstreams` in coflow/core/stage.hpp).
+  template <class F>
+  auto with_upstreams(F&& f) && {
+    return throttle_stage<detail::rebuilt_t<F, S>>{f(std::move(up_)), period_};
+  }
+
  private:
   S up_;
   cooperate::duration period_;

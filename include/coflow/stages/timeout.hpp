@@ -57,6 +57,12 @@ class timeout_stage : public stage_base<S> {
                                        std::to_string(std::chrono::duration<double>(d_).count()) + " s"});
   }
 
+  /// The stage over `f(upstream)` (see `with_upstreams` in coflow/core/stage.hpp).
+  template <class F>
+  auto with_upstreams(F&& f) && {
+    return timeout_stage<detail::rebuilt_t<F, S>>{f(std::move(up_)), d_};
+  }
+
  private:
   S up_;
   cooperate::duration d_;

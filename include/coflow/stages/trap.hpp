@@ -42,6 +42,12 @@ class trap_stage : public stage_base<S> {
     return std::move(s).template forward_signal<value_type>();
   }
 
+  /// The stage over `f(upstream)` (see `with_upstreams` in coflow/core/stage.hpp).
+  template <class F>
+  auto with_upstreams(F&& f) && {
+    return trap_stage<detail::rebuilt_t<F, S>, E...>{f(std::move(up_))};
+  }
+
  private:
   S up_;
   bool ended_ = false;

@@ -83,6 +83,14 @@ class zip_stage : public stage_base<S...> {
     }
   }
 
+  /// The stage over `f(branch)` for each branch (see `with_upstreams` in coflow/core/stage.hpp).
+  template <class F>
+  auto with_upstreams(F&& f) && {
+    return boost::hana::unpack(std::move(branches_), [&](auto&&... b) {
+      return zip_stage<detail::rebuilt_t<F, S>...>{f(std::move(b))...};
+    });
+  }
+
  private:
   // Pulls branch I unless this round already holds its value; false (with `stop` set) when
   // the branch gave something other than a value.

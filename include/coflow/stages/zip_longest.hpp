@@ -63,6 +63,14 @@ class zip_longest_stage : public stage_base<S...> {
     }
   }
 
+  /// The stage over `f(branch)` for each branch (see `with_upstreams` in coflow/core/stage.hpp).
+  template <class F>
+  auto with_upstreams(F&& f) && {
+    return boost::hana::unpack(std::move(branches_), [&](auto&&... b) {
+      return zip_longest_stage<detail::rebuilt_t<F, S>...>{f(std::move(b))...};
+    });
+  }
+
  private:
   // Pulls branch I unless it has ended or this round already has its value; false (with
   // `stop` set) on a cooperate or a failure.
