@@ -37,14 +37,21 @@ void check_stage(rng& r, StageOf stage_of) {
   with_source(s, [&](auto src) { same_on_every_path([=] { return stage_of(src()); }, sink); });
 }
 
-/// The same for a stage of two random sources.
+/// The same for a stage of two random sources; `instrumented`: the flow instrumented, which
+/// must also give what the plain flow gives.
 template <class StageOf>
-void check_two_branches(rng& r, StageOf stage_of) {
+void check_two_branches(rng& r, StageOf stage_of, bool instrumented = false) {
   auto a = random_script<int>(r, small_int);
   auto b = random_script<int>(r, small_int);
   auto sink = record_sink(random_limit(r));
   with_source(a, [&](auto src_a) {
-    with_source(b, [&](auto src_b) { same_on_every_path([=] { return stage_of(src_a(), src_b()); }, sink); });
+    with_source(b, [&](auto src_b) {
+      auto plain = [=] { return stage_of(src_a(), src_b()); };
+      if (!instrumented) return (void)same_on_every_path(plain, sink);
+      auto counted = [=] { return coflow::instrument(stage_of(src_a(), src_b())).flow; };
+      EXPECT_EQ(via_pipe(counted, sink), via_pipe(plain, sink));
+      same_on_every_path(counted, sink);
+    });
   });
 }
 
@@ -329,6 +336,45 @@ TEST(Paths, Instrumented) {
                                 coflow::take(k))
           .flow;
     });
+  });
+}
+
+// Stages of several upstreams and the stages inside them, each counted: zip over a failing
+// map, merge into a buffer, concat into a trap.
+TEST(Paths, InstrumentedBranches) {
+  for_random_cases(case_count(cases_per_stage / 4), [](rng& r) {
+    const throws_on f{maybe_bad(r)};
+    auto checked = [f](auto s) {
+      return std::move(s) | coflow::map([f](int x) {
+               f.check(x);
+               return x;
+             });
+    };
+    auto odd = coflow::filter([](int x) { return x % 2 != 0; });
+    const std::size_t which = uniform(r, 0, 2);
+    if (which == 0)
+      check_two_branches(
+          r,
+          [=](auto a, auto b) {
+            return coflow::zip(checked(std::move(a)), std::move(b) | odd) |
+                   coflow::map([](int x, int y) { return x * 10 + y; });
+          },
+          true);
+    else if (which == 1)
+      check_two_branches(
+          r,
+          [=](auto a, auto b) {
+            return coflow::merge(checked(std::move(a)), std::move(b)) | coflow::buffer(2);
+          },
+          true);
+    else
+      check_two_branches(
+          r,
+          [=](auto a, auto b) {
+            return coflow::concat(std::move(a) | odd, checked(std::move(b))) |
+                   coflow::trap<std::domain_error>();
+          },
+          true);
   });
 }
 
