@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSL-1.0
 // Flows over real sockets on loopback: the socket source, the writer, serve and connect.
 #include <coflow/net.hpp>
+#include <coflow/profiling/instrument.hpp>
 #include <coflow/sinks/to_vector.hpp>
 #include <coflow/sources/from.hpp>
 #include <coflow/stages/map.hpp>
@@ -138,6 +139,27 @@ TEST(Net, ReadChunksGivesEveryByteAndEndsAtEof) {
   EXPECT_EQ(all, "AB\nCD\n");
   EXPECT_EQ(sent.value().at(0), 6U);
   EXPECT_EQ(conn.meter().current(), 0U);
+}
+
+// instrument rebuilds the writer over its counted upstream: a row for each stage.
+TEST(Net, AnInstrumentedWriterCountsEveryStage) {
+  running_server server{loopback(), to_upper};
+  boost::asio::io_context ctx;
+  auto conn = net::connect(ctx, server.endpoint());
+  auto [flow, stats] =
+      coflow::instrument(coflow::from(std::vector<std::string>{"ab", "cd"}) |
+                         coflow::map([](std::string s) { return s + "\n"; }) | net::write(conn));
+  auto sent = coflow::asio::spawn(ctx, std::move(flow));
+  auto lines = coflow::asio::spawn(ctx, net::lines(conn), coflow::to_vector());
+  ctx.run();
+  EXPECT_EQ(lines.value(), (std::vector<std::string>{"AB", "CD"}));
+  EXPECT_EQ(sent.value().at(0), 6U);
+  ASSERT_EQ(stats.size(), 3U);
+  EXPECT_EQ(stats[0].items, 2U);
+  EXPECT_EQ(stats[1].items, 2U);
+  EXPECT_EQ(stats[2].name, "net::write");
+  EXPECT_EQ(stats[2].items, 1U);
+  for (const coflow::stage_stats& row : stats) EXPECT_TRUE(row.measured) << row.name;
 }
 
 TEST(Net, HalfCloseStillGetsEveryReplyAndTheTrailerLine) {

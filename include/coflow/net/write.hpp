@@ -85,6 +85,12 @@ class write_stage : public stage_base<S> {
     return r;
   }
 
+  /// The stage over `f(upstream)` (see `with_upstreams` in coflow/core/stage.hpp).
+  template <class F>
+  auto with_upstreams(F&& f) && {
+    return write_stage<coflow::detail::rebuilt_t<F, S>, Stream>{f(std::move(up_)), st_, o_};
+  }
+
  private:
   step<value_type> pull() {
     conn_state<Stream>& s = *st_;
