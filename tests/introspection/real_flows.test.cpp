@@ -17,6 +17,7 @@
 #include <stdexcept>
 #include <string>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 namespace {
@@ -140,12 +141,19 @@ TEST(Instrument, CountsEveryStageOnThePullPath) {
   expect_rows(stats, {{"iota<int>", 19, 0, 0}, {"filter", 10, 0, 0}, {"map", 10, 0, 0}, {"take", 10, 0, 0}});
 }
 
-TEST(Instrument, DescribesTheSameFlow) {
-  auto [flow, stats] = coflow::instrument(counted_flow());
-  EXPECT_EQ(coflow::describe(flow), coflow::describe(counted_flow()));
-  EXPECT_EQ(coflow::to_dot(flow), coflow::to_dot(counted_flow()));
+// The flow `make()` instrumented: described and drawn as the plain flow, then run; its graph
+// with the counts on the edges, and the counts.
+template <class Make>
+std::pair<std::string, coflow::flow_stats> describe_run_and_draw(Make make) {
+  auto [flow, stats] = coflow::instrument(make());
+  EXPECT_EQ(coflow::describe(flow), coflow::describe(make()));
+  EXPECT_EQ(coflow::to_dot(flow), coflow::to_dot(make()));
   (void)(std::move(flow) | coflow::to_vector());
-  const std::string dot = coflow::to_dot(flow, stats);
+  return {coflow::to_dot(flow, stats), stats};
+}
+
+TEST(Instrument, DescribesTheSameFlow) {
+  const auto [dot, stats] = describe_run_and_draw(counted_flow);
   EXPECT_NE(dot.find("n0 -> n1 [label=\"int (19 items, "), std::string::npos) << dot;
   EXPECT_NE(dot.find("n3 -> n4 [label=\"int (10 items, "), std::string::npos) << dot;
   const coflow::flow_stats none;  // a handle of no flow: no rows
@@ -231,11 +239,7 @@ TEST(Instrument, CountsEveryStageInsideAZip) {
 }
 
 TEST(Instrument, LabelsEveryEdgeOfANestedFlow) {
-  auto [flow, stats] = coflow::instrument(nested_zip());
-  EXPECT_EQ(coflow::to_dot(flow), coflow::to_dot(nested_zip()));
-  EXPECT_EQ(coflow::describe(flow), coflow::describe(nested_zip()));
-  (void)(std::move(flow) | coflow::to_vector());
-  const std::string dot = coflow::to_dot(flow, stats);
+  const std::string dot = describe_run_and_draw(nested_zip).first;
   std::size_t labelled = 0;
   for (auto at = dot.find(" items, "); at != std::string::npos; at = dot.find(" items, ", at + 1)) ++labelled;
   EXPECT_EQ(labelled, 6u) << dot;  // five edges between the stages, one to the consumer
