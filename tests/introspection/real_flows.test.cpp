@@ -365,6 +365,19 @@ TEST(Instrument, CountsTheTimeStages) {
                       {"chunk", 2, 0, any}});
 }
 
+TEST(Instrument, CountsEveryStageOfZipLongestConcurrentAndLineBreak) {
+  auto [flow, stats] = coflow::instrument(
+      coflow::concurrent(coflow::zip_longest(coflow::iota(0, 2), coflow::iota(0, 3)),
+                         coflow::from(std::vector<std::string>{"a;b", ";c;"}) | coflow::line_break(';')));
+  EXPECT_EQ((std::move(flow) | coflow::to_vector()).size(), 3u + 3u);
+  expect_rows(stats, {{"iota<int>", 2, 0, 0},
+                      {"iota<int>", 3, 0, 0},
+                      {"zip_longest", 3, 0, 0},
+                      {"from<vector<string>>", 2, 0, 0},
+                      {"line_break", 3, 0, 0},
+                      {"concurrent", 6, 0, 0}});
+}
+
 // Stages that make an upstream at run time (flat_map, retry) or share it (tee) are counted
 // as a whole with their upstreams.
 TEST(Instrument, CountsAFlatMapAsAWhole) {
