@@ -206,13 +206,14 @@ struct is_threaded : std::false_type {};
 template <class F, bool Flatten>
 struct is_threaded<threaded_stage<F, Flatten, no_ring_probe>> : std::true_type {};
 
-/// Whether a stage can be rebuilt over other upstreams (`with_upstreams`, coflow/core/stage.hpp).
+/// An upstream rebuilt as it is.
 struct keep_upstream {
   template <class U>
   U operator()(U&& u) const {
     return std::move(u);
   }
 };
+/// Whether a stage can be rebuilt over other upstreams (`with_upstreams`, coflow/core/stage.hpp).
 template <class S>
 concept rebuildable = requires(S&& s, const keep_upstream& f) { std::move(s).with_upstreams(f); };
 
