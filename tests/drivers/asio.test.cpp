@@ -11,6 +11,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_future.hpp>
 
@@ -199,6 +200,33 @@ TEST(AsioDriver, AParkAndAWakeUpAllocateNothing) {
   EXPECT_EQ(many, 1010 * 1011 / 2);
   EXPECT_GT(few_allocs, 0);  // the spawn's
   EXPECT_EQ(many_allocs, few_allocs);
+}
+
+namespace coflow_asio_test {
+// The service of Asio's steady timers, which starts the context's reactor.
+using steady_timer_service =
+    boost::asio::detail::deadline_timer_service<boost::asio::detail::chrono_time_traits<
+        std::chrono::steady_clock, boost::asio::wait_traits<std::chrono::steady_clock>>>;
+}  // namespace coflow_asio_test
+
+TEST(AsioDriver, AFlowMakesItsTimerOnItsFirstSleepOnly) {
+  // A flow that never sleeps has no timer: its task is small, and Asio starts no reactor
+  // (which it would then poll with a system call whenever its handler queue runs dry).
+  using stage = coflow::scripted_source<int>;
+  using spec = coflow::detail::collect_spec<stage>;
+  using task =
+      coflow::asio::detail::task<boost::asio::io_context::executor_type, stage, spec::consumer, spec::result>;
+  EXPECT_LE(sizeof(task) - sizeof(stage), 128u);  // 224 with the timer in the task
+  boost::asio::io_context ctx{1};
+  auto quick = coflow::asio::spawn(ctx, coflow::scripted<int>({1, cooperate{}, 2}));
+  ctx.run();
+  EXPECT_EQ(quick.value(), (std::vector<int>{1, 2}));
+  EXPECT_FALSE(boost::asio::has_service<coflow_asio_test::steady_timer_service>(ctx));
+  ctx.restart();
+  auto sleeper = coflow::asio::spawn(ctx, coflow::scripted<int>({1, cooperate{1us}, 2}));
+  ctx.run();
+  EXPECT_EQ(sleeper.value(), (std::vector<int>{1, 2}));
+  EXPECT_TRUE(boost::asio::has_service<coflow_asio_test::steady_timer_service>(ctx));
 }
 
 TEST(AsioDriver, AHandlerPostedDuringARoundRunsBeforeTheNextRound) {

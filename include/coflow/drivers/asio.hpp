@@ -41,8 +41,8 @@
 /// The Boost.Asio driver: the same flows and deferreds as `coflow::scheduler`, with Asio as
 /// the event loop. The flows ready to run wait in a run queue per executor, which one posted
 /// handler serves a round of turns at a time (so a `cooperate{0}` is a push on that queue,
-/// not a `post`); `cooperate{d}` is a `steady_timer`; a wake-up from elsewhere is a `post`
-/// (so wakers may fire from any thread).
+/// not a `post`); `cooperate{d}` is a `steady_timer`, made on the flow's first sleep; a
+/// wake-up from elsewhere is a `post` (so wakers may fire from any thread).
 ///
 ///     boost::asio::io_context ctx;
 ///     coflow::deferred<std::vector<int>> d = coflow::asio::spawn(ctx, flow);
@@ -258,8 +258,7 @@ class task final : public task_base<Executor> {
   task(const Executor& ex, S s, C c, deferred<R> d, bool errback_trapped)
       : task_base<Executor>{run_queue_of(ex)},
         body_{std::move(s), std::move(c), std::move(d), errback_trapped},
-        work_{boost::asio::make_work_guard(ex)},
-        timer_{ex} {}
+        work_{boost::asio::make_work_guard(ex)} {}
 
   // A flow dropped by everyone (its io_context destroyed its handlers, or every waker of a
   // parked flow is gone) can never resume: its deferred errbacks with cancelled_error.
@@ -309,9 +308,11 @@ class task final : public task_base<Executor> {
   }
 
   // A timer wakes the flow after `d`, unless a wake or another turn comes first (`gen_`).
+  // The timer is made on the first sleep (on the queue's executor, which is the flow's).
   void sleep_for(cooperate::duration d) {
+    if (!timer_) timer_ = std::make_unique<flow_timer<Executor>>(this->queue_->ex);
     timer_armed_ = true;
-    timer_.arm(d, [self = coflow::detail::block_ptr<task>{this}, gen = gen_] {
+    timer_->arm(d, [self = coflow::detail::block_ptr<task>{this}, gen = gen_] {
       if (self->finished_ || !self->timer_armed_ || self->gen_ != gen) return;
       self->timer_armed_ = false;
       self->wake();
@@ -321,7 +322,7 @@ class task final : public task_base<Executor> {
   void disarm_timer() {
     if (timer_armed_) {
       timer_armed_ = false;
-      timer_.cancel();
+      timer_->cancel();
     }
   }
 
@@ -334,7 +335,10 @@ class task final : public task_base<Executor> {
   }
 
   // What every turn touches comes first, next to the vtable pointer (`drain` prefetches the
-  // start of the next task); the timer, touched only by a sleep, comes last.
+  // start of the next task); the timer, touched only by a sleep, comes last. Most flows never
+  // sleep, so the timer is made on the first sleep: a `steady_timer` is about 100 bytes, and
+  // the first one on a context starts its reactor, which Asio then polls (`epoll_wait`) each
+  // time the handler queue runs dry.
   coflow::detail::wake_state state_;
   std::uint32_t gen_ = 0;
   bool timer_armed_ = false;
@@ -343,7 +347,8 @@ class task final : public task_base<Executor> {
   bool finished_ = false;
   coflow::detail::flow_body<S, C, R> body_;
   boost::asio::executor_work_guard<Executor> work_;
-  flow_timer<Executor> timer_;  // a steady_timer, or a virtual one (use_virtual_clock)
+  // A steady_timer, or a virtual one (use_virtual_clock); null until the first sleep.
+  std::unique_ptr<flow_timer<Executor>> timer_;
 };
 
 template <class S, class C, class R, class Executor>
