@@ -18,7 +18,6 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/steady_timer.hpp>
 
 #include <benchmark/benchmark.h>
 
@@ -252,10 +251,10 @@ void SwitchCoflowAsio(benchmark::State& state) {
 
 // Park and wake on Asio: a flow's turn posts a handler that wakes it (an event's producer on
 // the same io_context) and parks; `wakes` round trips per flow, two posts each. Baseline:
-// plain Asio, a flow's handler posts one that posts the flow's next handler. Each hand flow
-// has a `steady_timer`, as each coflow flow has (for its sleeps): a timer starts the context's
-// reactor, which then polls `epoll_wait` whenever the handler queue runs dry (every handler,
-// with one flow); without one, Asio never polls.
+// plain Asio, a flow's handler posts one that posts the flow's next handler. Neither side has
+// a timer (a coflow flow makes one on its first sleep, and these never sleep): a timer starts
+// the context's reactor, which Asio then polls (`epoll_wait`) whenever the handler queue runs
+// dry, after every handler with one flow.
 void wake_counter(benchmark::State& state) {
   const double wakes = static_cast<double>(state.range(0)) * static_cast<double>(state.range(1));
   state.counters["per_wake"] =
@@ -263,10 +262,9 @@ void wake_counter(benchmark::State& state) {
 }
 
 struct hand_parker {
-  hand_parker(boost::asio::io_context& c, std::int64_t n) : ctx{&c}, left{n}, timer{c} {}
+  hand_parker(boost::asio::io_context& c, std::int64_t n) : ctx{&c}, left{n} {}
   boost::asio::io_context* ctx;
   std::int64_t left;
-  boost::asio::steady_timer timer;
   void turn() {
     benchmark::DoNotOptimize(left);
     if (--left < 0) return;

@@ -13,7 +13,9 @@ import os
 import subprocess
 import sys
 
-# table: (binary, title, baseline, rows). Names are Google Benchmark run names.
+# table: (binary, title, baseline, rows). Names are Google Benchmark run names. A row may be a
+# (row, baseline) pair, for a table whose rows have baselines of their own sizes; such a row is
+# labelled with its full run name.
 TABLES = {
     "threads": ("bench_ring", "threaded source into a fold, vs the batched ring", "ring_batched/iterations:1/real_time",
                 ["threaded_into_fold/iterations:1/real_time", "threaded_chunks_into_fold/iterations:1/real_time"]),
@@ -29,6 +31,9 @@ TABLES = {
                    ["SwitchCoflowSchedulerGenerators/1000/10000"]),
     "timers": ("bench_scheduler", "100,000 timers vs a std::priority_queue", "TimersPriorityQueue/100000",
                ["TimersCoflowScheduler/100000", "TimersCoflowAsio/100000"]),
+    "parkwake": ("bench_scheduler", "Asio park and wake (flows/wakes), vs plain Asio handlers", "ParkWakeHandAsio",
+                 [("ParkWakeCoflowAsio/1/1000000", "ParkWakeHandAsio/1/1000000"),
+                  ("ParkWakeCoflowAsio/1000/1000", "ParkWakeHandAsio/1000/1000")]),
     "pipeline": ("bench_pipeline", "fused pipelines vs hand loops", "filter_map_fold_hand_loop",
                  ["filter_map_fold_coflow", "filter_map_fold_range_v3", "filter_map_fold_std_views"]),
 }
@@ -54,12 +59,14 @@ def main():
     for table, (binary, title, base, rows) in TABLES.items():
         lines = []
         for row in rows:
+            row, row_base, label = (*row, row[0]) if isinstance(row, tuple) else (row, base, row.split("/")[0])
             ratios = []
             for d in result_dirs:
                 path = os.path.join(d, binary + ".json")
                 m = medians(path) if os.path.exists(path) else {}
-                ratios.append(m[row] / m[base] if row in m and base in m and m[base] else float("nan"))
-            lines.append((row.split("/")[0], ratios))
+                ok = row in m and row_base in m and m[row_base]
+                ratios.append(m[row] / m[row_base] if ok else float("nan"))
+            lines.append((label, ratios))
         print(f"{table}: {title} (median time / median of {base.split('/')[0]})")
         for name, ratios in lines:
             print(f"  {name:45s} " + "  ".join(f"{p}={r:.2f}" for p, r in zip(presets, ratios)))
