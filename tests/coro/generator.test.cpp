@@ -235,3 +235,30 @@ TEST(Generator, AnEmptyGeneratorEndsAtOnce) {
   EXPECT_TRUE(g.next().is_done());
   EXPECT_TRUE(g.next().is_done());
 }
+
+// What a driver's turn uses: a cooperate comes out of `next_cooperate`, anything else is
+// held for the `next()` that follows, which does not resume the body again.
+TEST(Generator, NextCooperateGivesCooperatesAndHoldsEverythingElseForNext) {
+  int resumed = 0;
+  auto g = [](int& r) -> coflow::generator<int> {
+    ++r;
+    co_yield coflow::cooperate{7ms};
+    ++r;
+    co_yield 1;
+    ++r;
+    co_yield coflow::cooperate::park();
+  }(resumed);
+  coflow::cooperate c;
+  ASSERT_TRUE(g.next_cooperate(c));
+  EXPECT_EQ(c.timeout(), 7ms);
+  EXPECT_FALSE(g.next_cooperate(c));
+  EXPECT_EQ(*g.next(), 1);
+  EXPECT_EQ(resumed, 2);
+  ASSERT_TRUE(g.next_cooperate(c));
+  EXPECT_TRUE(c.parked());
+  EXPECT_FALSE(g.next_cooperate(c));  // the end, held
+  EXPECT_EQ(resumed, 3);
+  EXPECT_TRUE(g.next().is_done());
+  EXPECT_FALSE(g.next_cooperate(c));
+  EXPECT_TRUE(g.next().is_done());
+}

@@ -3,7 +3,9 @@
 // turn of at most values_per_turn values, the flow destroyed before its deferred fires, trapped
 // failures, and the wake state a driver parks a flow with. Run here on the coflow scheduler;
 // tests/drivers/behaviour.test.cpp runs the flags on every driver with scripted values.
+#include <coflow/coro/generator.hpp>
 #include <coflow/scheduling/scheduler.hpp>
+#include <coflow/sinks/for_each.hpp>
 #include <coflow/sources/from.hpp>
 #include <coflow/sources/iota.hpp>
 #include <coflow/sources/scripted.hpp>
@@ -15,6 +17,7 @@
 #include <cstddef>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -107,6 +110,37 @@ TEST(SpawnOptions, FireOnOneCallbackWithoutAnyValueWaitsForTheEndOrTheFailure) {
   EXPECT_TRUE(empty.value().empty());
   ASSERT_TRUE(failing.failed());
   EXPECT_TRUE(failing.error().is<std::underflow_error>());
+}
+
+// A stage whose `next()` throws when it is pulled again after a cooperate.
+struct throws_when_retried : coflow::stage_base<> {
+  using value_type = int;
+  static constexpr bool can_cooperate = true;
+  static constexpr std::string_view stage_name = "throws when retried";
+  int pulls = 0;
+  coflow::step<int> next() {
+    if (pulls++ == 0) return cooperate{};
+    throw std::length_error("retried");
+  }
+};
+
+// The generator's retried pull throws outside its body: the flow fails with that exception,
+// after the value the generator gave, as a throwing stage fails a flow on the scheduler.
+TEST(SpawnOptions, AGeneratorWhosePullThrowsWhenRetriedFailsTheFlow) {
+  coflow::scheduler s;
+  std::vector<int> seen;
+  auto d = s.spawn(
+      []() -> coflow::generator<int> {
+        throws_when_retried stage;
+        co_yield 1;
+        while (auto v = co_await stage) co_yield *v;
+      }(),
+      coflow::for_each([&](int v) { seen.push_back(v); }));
+  s.run();
+  EXPECT_EQ(seen, (std::vector<int>{1}));
+  ASSERT_TRUE(d.failed());
+  EXPECT_TRUE(d.error().is<std::length_error>());
+  EXPECT_EQ(d.error().message(), "retried");
 }
 
 TEST(SpawnOptions, FireOnOneErrbackFailsAtTheFailureATrapCaught) {

@@ -35,6 +35,13 @@ struct pending_pull {
  protected:
   ~pending_pull() = default;
 };
+
+/// What `pending_` points to after `next_cooperate()` resumed the body and it gave something
+/// other than a cooperate: the next `next()` takes that step without resuming the body.
+struct step_held final : pending_pull {
+  std::optional<cooperate> retry() override { return std::nullopt; }
+};
+inline step_held held_step;
 }  // namespace detail
 
 /// A stage written as a coroutine:
@@ -170,13 +177,38 @@ class [[nodiscard]] generator : public stage_base<> {
 
   step<T> next() {
     const std::coroutine_handle<promise_type> h = h_;
-    if (!h || h.done()) [[unlikely]]
+    if (!h) [[unlikely]]
       return done;
     promise_type& p = h.promise();
-    if (p.pending_) [[unlikely]]
+    if (p.pending_) [[unlikely]]  // before `done()`: a body that ended may have its step held
       return retry_pending(h);
+    if (h.done()) [[unlikely]]
+      return done;
     h.resume();
     return p.take();
+  }
+
+  /// For drivers, `next()` in two halves, so that a turn which ends in a cooperate builds no
+  /// step: resumes the body where `next()` would and, when it yielded a cooperate, stores it in
+  /// `c` and returns true. False when it gave something else, or when `next()` has more to do
+  /// first (the body has ended): `next()` then gives that step, without resuming the body
+  /// again.
+  [[gnu::always_inline]] bool next_cooperate(cooperate& c) noexcept {
+    const std::coroutine_handle<promise_type> h = h_;
+    if (!h || h.done()) [[unlikely]]
+      return false;
+    promise_type& p = h.promise();
+    if (p.pending_) [[unlikely]] {
+      if (!resume_pending(h)) return false;
+    } else {
+      h.resume();
+    }
+    if (p.given_ == promise_type::given::cooperation) [[likely]] {
+      c = p.cooperation_;
+      return true;
+    }
+    p.pending_ = &detail::held_step;
+    return false;
   }
 
  private:
@@ -219,12 +251,39 @@ class [[nodiscard]] generator : public stage_base<> {
   };
 
   // A pull that gave a cooperate is retried first; the body resumes once it gives something else.
+  // (After `next_cooperate()`, the step the body gave is taken.)
   [[gnu::noinline]] static step<T> retry_pending(std::coroutine_handle<promise_type> h) {
     promise_type& p = h.promise();
+    if (p.pending_ == &detail::held_step) {
+      p.pending_ = nullptr;
+      return p.take();
+    }
     if (std::optional<cooperate> c = p.pending_->retry()) return *c;
     p.pending_ = nullptr;
     h.resume();
     return p.take();
+  }
+
+  // `retry_pending` for `next_cooperate`: a pull that gives a cooperate again gives it as the
+  // body's last suspension; false when a step is held. A pull that throws holds its failure,
+  // which `next()` then gives (where `next()` itself would have thrown it).
+  [[gnu::noinline]] static bool resume_pending(std::coroutine_handle<promise_type> h) noexcept {
+    promise_type& p = h.promise();
+    if (p.pending_ == &detail::held_step) return false;
+    try {
+      if (std::optional<cooperate> c = p.pending_->retry()) {
+        p.cooperation_ = *c;
+        p.given_ = promise_type::given::cooperation;
+        return true;
+      }
+    } catch (...) {
+      p.unhandled_exception();
+      p.pending_ = &detail::held_step;
+      return false;
+    }
+    p.pending_ = nullptr;
+    h.resume();
+    return true;
   }
 
   explicit generator(std::coroutine_handle<promise_type> h) noexcept : h_{h} {}

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <atomic>
+#include <concepts>
 #include <cstdint>
 #include <optional>
 #include <type_traits>
@@ -35,9 +36,10 @@ struct spawn_options {
 
 namespace detail {
 
-/// What one turn of a flow ended with.
+/// What one turn of a flow ended with. (The kind is a 32-bit word: with a byte, g++ 12 merges
+/// it into a register that a generator's turn must then save and restore.)
 struct turn {
-  enum kind_t : std::uint8_t { again, sleep, park, finished };
+  enum kind_t : std::uint32_t { again, sleep, park, finished };
   kind_t kind;
   cooperate::duration timeout{};
 };
@@ -153,15 +155,15 @@ class flow_body {
   // Inlined into the driver's resume: one call per turn, not two.
   // `w`: the flow's waker target, which the driver keeps alive during the turn.
   [[gnu::always_inline]] turn run(waker::target* w) {
-    try {
-      return run_values(w);
-    } catch (...) {
-      // The consumer threw (a fold's or for_each's function): that fails this flow, as it
-      // fails `flow | sink`, and must not leave the driver, which runs other flows too. Once
-      // the flow is released, the exception came from the deferred's own callbacks: theirs.
-      if (!alive()) throw;
-      fail(failure::current());
-      return {turn::finished};
+    if constexpr (cooperates_fast<S>) {
+      // A generator's turn that ends in a cooperate builds no step, and its loop stays out of
+      // line: the turn saves few registers.
+      cooperate c;
+      if (pull_cooperate(w, c)) [[likely]]
+        return cooperated(c);
+      return run_guarded_out_of_line(w);
+    } else {
+      return run_guarded(w);
     }
   }
 
@@ -201,10 +203,7 @@ class flow_body {
           return {turn::finished};
         }
       } else if (st.is_cooperate()) {
-        cooperate c = st.cooperation();
-        if (c.parked()) return {turn::park};
-        if (c.timeout() > cooperate::duration::zero()) return {turn::sleep, c.timeout()};
-        return {turn::again};
+        return cooperated(st.cooperation());
       } else if (st.is_done()) {
         succeed();
         return {turn::finished};
@@ -214,6 +213,37 @@ class flow_body {
       }
     }
     return {turn::again};
+  }
+
+  [[gnu::always_inline]] turn run_guarded(waker::target* w) {
+    try {
+      return run_values(w);
+    } catch (...) {
+      // The consumer threw (a fold's or for_each's function): that fails this flow, as it
+      // fails `flow | sink`, and must not leave the driver, which runs other flows too. Once
+      // the flow is released, the exception came from the deferred's own callbacks: theirs.
+      if (!alive()) throw;
+      fail(failure::current());
+      return {turn::finished};
+    }
+  }
+  [[gnu::noinline]] turn run_guarded_out_of_line(waker::target* w) { return run_guarded(w); }
+
+  static turn cooperated(cooperate c) noexcept {
+    if (c == cooperate{}) [[likely]]
+      return {turn::again};
+    if (c.parked()) return {turn::park};
+    return {turn::sleep, c.timeout()};
+  }
+
+  // A stage with `next_cooperate()` (a generator): `next()` split in two, see there.
+  template <class X>
+  static constexpr bool cooperates_fast = requires(X& x, cooperate& c) {
+    { x.next_cooperate(c) } -> std::same_as<bool>;
+  };
+  bool pull_cooperate(waker::target* w, cooperate& c) noexcept {
+    waker_scope scope{w};
+    return parts_.stage.next_cooperate(c);
   }
 
   step<value_t<S>> pull(waker::target* w) {
